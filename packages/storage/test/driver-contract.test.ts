@@ -87,7 +87,12 @@ describe(`SQLite driver contract (${runtimeName()})`, () => {
     const { db } = await openTemp()
     const insert = db.prepare('INSERT INTO t (id, n) VALUES (?, ?)')
     const count = db.prepare<{ c: number }>('SELECT count(*) AS c FROM t')
-    expect(db.transaction(() => (insert.run(1, 1), insert.run(2, 2), 'done'))).toBe('done')
+    const committed = db.transaction(() => {
+      insert.run(1, 1)
+      insert.run(2, 2)
+      return 'done'
+    })
+    expect(committed).toBe('done')
     expect(count.get()?.c).toBe(2)
     expect(() =>
       db.transaction(() => {
@@ -97,7 +102,12 @@ describe(`SQLite driver contract (${runtimeName()})`, () => {
     ).toThrow('boom')
     expect(count.get()?.c).toBe(2)
     // A constraint violation inside a transaction also rolls the whole of it back.
-    expect(() => db.transaction(() => (insert.run(4, 4), insert.run(1, 1)))).toThrow()
+    expect(() =>
+      db.transaction(() => {
+        insert.run(4, 4)
+        insert.run(1, 1)
+      }),
+    ).toThrow()
     expect(count.get()?.c).toBe(2)
     db.close()
   })
