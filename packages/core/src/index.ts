@@ -1,3 +1,25 @@
+export type {
+  DecodedRecordBatch,
+  EncodeRecordBatchOptions,
+  RecordBatchHeader,
+  TimestampType,
+} from './batch/index.ts'
+export {
+  batchSizeOf,
+  decodeRecordBatch,
+  decodeRecordBatches,
+  encodeRecordBatch,
+  lastOffsetOf,
+  RECORD_BATCH_OVERHEAD,
+  readBatchHeader,
+  setLogAppendTime,
+  splitBatches,
+  stampBatch,
+  verifyBatchCrc,
+} from './batch/index.ts'
+export type { CompressionType } from './compression/index.ts'
+export { isCompressionSupported } from './compression/index.ts'
+export { crc32c } from './crc32c/index.ts'
 export type { ErrorCodeInfo, ErrorData, TributaryErrorOptions } from './errors/index.ts'
 export {
   CorruptRecordError,
@@ -17,6 +39,9 @@ export {
 } from './errors/index.ts'
 export type { LogEntry, LogFn, Logger } from './logger/index.ts'
 export { createMemoryLogger, silentLogger } from './logger/index.ts'
+export type { Partitioner, PartitionerOptions } from './partitioner/index.ts'
+export { createPartitioner, murmur2, partitionForKey, toPositive } from './partitioner/index.ts'
+export type { RecordHeader, RecordInput, StoredRecord } from './record/index.ts'
 export type {
   CleanupPolicy,
   MessageTimestampType,
