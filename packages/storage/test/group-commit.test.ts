@@ -1,0 +1,58 @@
+import { StorageError } from '@tributary/core'
+import { describe, expect, it } from 'vitest'
+import { batchOf, offsetsOf, openLog, readAll, tempDir, valuesOf } from './helpers.ts'
+
+describe('group commit', () => {
+  it('commits appends made in the same turn in one transaction, with contiguous offsets', async () => {
+    const log = await openLog()
+    await log.append(batchOf(['warm-up']), 0)
+    const before = log.stats.commits
+    const producers = 200
+    const results = await Promise.all(
+      Array.from({ length: producers }, (_, index) =>
+        log.append(batchOf([`p${index}`, `q${index}`]), 0),
+      ),
+    )
+    expect(log.stats.commits).toBe(before + 1)
+    expect(results.map((result) => result.baseOffset)).toEqual(
+      Array.from({ length: producers }, (_, index) => 1 + 2 * index),
+    )
+    expect(offsetsOf(readAll(log))).toEqual(Array.from({ length: 1 + 2 * producers }, (_, i) => i))
+    expect(log.stats.appendedBatches).toBe(1 + producers)
+  })
+
+  it('appends awaited one by one commit one by one', async () => {
+    const log = await openLog({ config: { flushMode: 'os' } })
+    for (let index = 0; index < 5; index++) await log.append(batchOf([`v${index}`]), 0)
+    expect(log.stats.commits).toBe(5)
+  })
+
+  it('appends arriving from different callbacks of one I/O phase share a commit', async () => {
+    const log = await openLog()
+    const pending: Promise<unknown>[] = []
+    // Two macrotask callbacks queued together, as two network reads would be.
+    await new Promise<void>((resolve) => {
+      let left = 2
+      for (const name of ['x', 'y']) {
+        setTimeout(() => {
+          pending.push(log.append(batchOf([name]), 0))
+          if (--left === 0) resolve()
+        }, 0)
+      }
+    })
+    await Promise.all(pending)
+    expect(log.stats.commits).toBe(1)
+    expect(valuesOf(readAll(log)).sort()).toEqual(['x', 'y'])
+  })
+
+  it('close waits for pending appends, which are then durable', async () => {
+    const dir = tempDir()
+    const log = await openLog({ dir })
+    const appended = log.append(batchOf(['last words']), 0)
+    await log.close()
+    await expect(appended).resolves.toMatchObject({ baseOffset: 0 })
+    await expect(log.append(batchOf(['too late']), 0)).rejects.toThrow(StorageError)
+    const reopened = await openLog({ dir })
+    expect(valuesOf(readAll(reopened))).toEqual(['last words'])
+  })
+})
