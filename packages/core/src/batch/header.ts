@@ -9,6 +9,7 @@ import {
   BASE_SEQUENCE,
   BASE_TIMESTAMP,
   BATCH_LENGTH,
+  COMPRESSION_MASK,
   CONTROL_FLAG,
   CRC,
   CURRENT_MAGIC,
@@ -64,28 +65,21 @@ export function readBatchHeader(bytes: Uint8Array, at = 0): RecordBatchHeader {
   const view = viewOf(bytes)
   const batchLength = checkBatch(bytes, view, at)
   const attributes = view.getInt16(at + ATTRIBUTES)
-  const int64 = (field: number, name: string): number => {
-    const value = getInt64(view, at + field)
-    if (Number.isNaN(value)) {
-      throw new CorruptRecordError(`record batch at byte ${at}: ${name} is not a safe integer`)
-    }
-    return value
-  }
   return {
-    baseOffset: int64(BASE_OFFSET, 'baseOffset'),
+    baseOffset: readSafeInt64(view, at, BASE_OFFSET, 'baseOffset'),
     batchLength,
     partitionLeaderEpoch: view.getInt32(at + PARTITION_LEADER_EPOCH),
     magic: CURRENT_MAGIC,
     crc: view.getUint32(at + CRC),
     attributes,
-    compression: compressionTypeOf(attributes & 0x07),
+    compression: compressionTypeOf(attributes & COMPRESSION_MASK),
     timestampType: attributes & LOG_APPEND_TIME_FLAG ? 'log-append-time' : 'create-time',
     isTransactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
     isControl: (attributes & CONTROL_FLAG) !== 0,
     lastOffsetDelta: view.getInt32(at + LAST_OFFSET_DELTA),
-    baseTimestamp: int64(BASE_TIMESTAMP, 'baseTimestamp'),
-    maxTimestamp: int64(MAX_TIMESTAMP, 'maxTimestamp'),
-    producerId: int64(PRODUCER_ID, 'producerId'),
+    baseTimestamp: readSafeInt64(view, at, BASE_TIMESTAMP, 'baseTimestamp'),
+    maxTimestamp: readSafeInt64(view, at, MAX_TIMESTAMP, 'maxTimestamp'),
+    producerId: readSafeInt64(view, at, PRODUCER_ID, 'producerId'),
     producerEpoch: view.getInt16(at + PRODUCER_EPOCH),
     baseSequence: view.getInt32(at + BASE_SEQUENCE),
     recordCount: view.getInt32(at + RECORD_COUNT),
@@ -215,13 +209,27 @@ export function checkInt64(name: string, value: number, min: number): void {
 }
 
 /** Throws InvalidRecord unless `value` is an integer in [min, max] (int32 by default). */
-export function checkInt32(name: string, value: number, min = -0x8000_0000, max = 0x7fff_ffff) {
+export function checkInt32(
+  name: string,
+  value: number,
+  min = -0x8000_0000,
+  max = 0x7fff_ffff,
+): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new TributaryError(
       ErrorCode.InvalidRecord,
       `${name} must be an integer in [${min}, ${max}], got ${value}`,
     )
   }
+}
+
+/** The int64 field at `at + field`, refused as corrupt when it is not a safe integer. */
+function readSafeInt64(view: DataView, at: number, field: number, name: string): number {
+  const value = getInt64(view, at + field)
+  if (Number.isNaN(value)) {
+    throw new CorruptRecordError(`record batch at byte ${at}: ${name} is not a safe integer`)
+  }
+  return value
 }
 
 function hex32(n: number): string {

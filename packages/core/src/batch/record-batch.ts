@@ -114,7 +114,9 @@ export function encodeRecordBatch(
       clock ??= settings.now()
       timestamp = clock
     }
-    checkInt64(`timestamp of record ${i}`, timestamp, 0)
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      checkInt64(`timestamp of record ${i}`, timestamp, 0) // throws, naming the record
+    }
     timestamps[i] = timestamp
     if (timestamp > maxTimestamp) maxTimestamp = timestamp
   }

@@ -11,8 +11,6 @@ export {
   sizeOfVarint,
   sizeOfVarlong,
   unzigzag64,
-  VARINT_MAX,
-  VARINT_MIN,
   zigzag64,
 } from './varint.ts'
 export { Writer } from './writer.ts'

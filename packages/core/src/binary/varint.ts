@@ -8,11 +8,6 @@
  * beyond the int32 range they are handled as two 32-bit halves, so no bigint is ever needed.
  */
 
-/** The largest value a varint may hold. */
-export const VARINT_MAX = 0x7fffffff
-/** The smallest value a varint may hold. */
-export const VARINT_MIN = -0x80000000
-
 const TWO_POW_32 = 0x1_0000_0000
 
 /** True for an integer that fits a varint (int32). */
