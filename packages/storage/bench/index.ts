@@ -76,12 +76,16 @@ async function logAppendRate(c: AppendCase, batch: Uint8Array): Promise<number> 
   }
 }
 
-function rawAppendRate(c: AppendCase, batch: Uint8Array, batchesPerTx: number): Promise<number> {
+async function rawAppendRate(
+  c: AppendCase,
+  batch: Uint8Array,
+  batchesPerTx: number,
+): Promise<number> {
   const dir = freshDir()
-  const raw = new RawSqliteLog(join(dir + '.sqlite'), c.flushMode, c.recordsPerBatch)
+  const raw = new RawSqliteLog(`${dir}.sqlite`, c.flushMode, c.recordsPerBatch)
   const group = Array.from({ length: batchesPerTx }, () => batch)
   try {
-    return timed(() => {
+    return await timed(() => {
       raw.append(group)
       return batchesPerTx
     })
@@ -100,7 +104,8 @@ const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`
 
 function printTable(title: string, header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join(' | ')} |`
   console.log(`\n${title}\n`)
   console.log(line(header))
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`)
