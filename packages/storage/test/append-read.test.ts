@@ -9,7 +9,16 @@ import {
   verifyBatchCrc,
 } from '@tributary/core'
 import { describe, expect, it } from 'vitest'
-import { batchOf, offsetsOf, openLog, plain, readAll, tempDir, valuesOf } from './helpers.ts'
+import {
+  batchOf,
+  flipByte,
+  offsetsOf,
+  openLog,
+  plain,
+  readAll,
+  tempDir,
+  valuesOf,
+} from './helpers.ts'
 
 describe('append and read', () => {
   it('round-trips: stored bytes are the producer batch with offsets and epoch stamped', async () => {
@@ -135,7 +144,7 @@ describe('append refuses bad batches and stores nothing', () => {
   it('a wrong CRC', async () => {
     const log = await logWithData()
     const batch = batchOf(['x'])
-    batch[batch.length - 1] ^= 0xff
+    flipByte(batch)
     await expect(log.append(batch, 0)).rejects.toThrow(CorruptRecordError)
     await expectUnchanged(log)
   })

@@ -1,6 +1,6 @@
 import { CorruptRecordError, stampBatch, UnexpectedAppendOffsetError } from '@tributary/core'
 import { describe, expect, it } from 'vitest'
-import { batchOf, offsetsOf, openLog, plain, readAll, valuesOf } from './helpers.ts'
+import { batchOf, flipByte, offsetsOf, openLog, plain, readAll, valuesOf } from './helpers.ts'
 
 /** A batch as a leader would have stored it. */
 function leaderBatch(values: string[], baseOffset: number, epoch: number): Uint8Array {
@@ -77,8 +77,7 @@ describe('appendAsFollower', () => {
     it('a bad CRC anywhere: all batches or none', async () => {
       const { log } = await followerWithData()
       const batches = [leaderBatch(['c'], 2, 2), leaderBatch(['d'], 3, 2), leaderBatch(['e'], 4, 2)]
-      const bad = batches[1] as Uint8Array
-      bad[bad.length - 1] ^= 0x01
+      flipByte(batches[1] as Uint8Array)
       await expect(log.appendAsFollower(batches)).rejects.toThrow(CorruptRecordError)
       await expect(log.appendAsFollower(concat(batches))).rejects.toThrow(CorruptRecordError)
       // A truncated fetch response is refused too.

@@ -77,3 +77,9 @@ export function readAll(log: PartitionLog): Uint8Array[] {
 
 const textEncoder = new TextEncoder()
 const textDecoder = new TextDecoder()
+
+/** Flips the bits of the byte at `index` (default: the last byte) in place. */
+export function flipByte(bytes: Uint8Array, index = bytes.length - 1): Uint8Array {
+  bytes[index] = (bytes[index] ?? 0) ^ 0xff
+  return bytes
+}
