@@ -99,6 +99,11 @@ export class GroupCommit {
     this.#queue = []
     try {
       this.#commit(group)
+    } catch (error) {
+      // Not expected (every step handles its own failures), but no append may hang: settle
+      // whatever is still pending (rejecting a settled promise does nothing).
+      const failure = new StorageError('group commit failed', { cause: error })
+      for (const append of group) append.reject(failure)
     } finally {
       this.#context.afterFlush()
       if (!this.#scheduled) {

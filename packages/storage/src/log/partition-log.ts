@@ -83,8 +83,13 @@ export class PartitionLog {
   static async open(options: PartitionLogOptions): Promise<PartitionLog> {
     const config = resolveLogConfig(options.config)
     const logger = (options.logger ?? silentLogger).child({ log: options.dir })
-    const loaded = await loadLog(options.dir, config, logger, options.driver)
-    return new PartitionLog(options, config, logger, loaded)
+    try {
+      const loaded = await loadLog(options.dir, config, logger, options.driver)
+      return new PartitionLog(options, config, logger, loaded)
+    } catch (error) {
+      if (error instanceof TributaryError) throw error
+      throw new StorageError(`cannot open partition log ${options.dir}`, { cause: error })
+    }
   }
 
   /** The first offset a reader may ask for. */
@@ -169,19 +174,20 @@ export class PartitionLog {
    * [logStartOffset, logEndOffset] → OffsetOutOfRangeError.
    */
   read(fromOffset: number, maxBytes: number, upTo?: number): ReadResult {
-    this.#open()
-    const end = this.logEndOffset
-    if (
-      !Number.isSafeInteger(fromOffset) ||
-      fromOffset < this.#logStartOffset ||
-      fromOffset > end
-    ) {
-      throw new OffsetOutOfRangeError(
-        `offset ${fromOffset} is outside the log's range [${this.#logStartOffset}, ${end}]`,
-      )
-    }
-    const limit = upTo === undefined ? end : Math.min(upTo, end)
-    return readBatches(this.#segments, fromOffset, maxBytes, limit)
+    return this.#guard('read', () => {
+      const end = this.logEndOffset
+      if (
+        !Number.isSafeInteger(fromOffset) ||
+        fromOffset < this.#logStartOffset ||
+        fromOffset > end
+      ) {
+        throw new OffsetOutOfRangeError(
+          `offset ${fromOffset} is outside the log's range [${this.#logStartOffset}, ${end}]`,
+        )
+      }
+      const limit = upTo === undefined ? end : Math.min(upTo, end)
+      return readBatches(this.#segments, fromOffset, maxBytes, limit)
+    })
   }
 
   /**
@@ -213,46 +219,50 @@ export class PartitionLog {
    * new log end offset.
    */
   truncateTo(offset: number): number {
-    this.#open()
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new TributaryError(ErrorCode.InvalidRequest, `cannot truncate to offset ${offset}`)
-    }
-    if (offset >= this.logEndOffset) return this.logEndOffset
-    if (offset < this.#segments.first.baseOffset) {
-      this.truncateFullyAndStartAt(offset)
-      return offset
-    }
-    const removed = this.logEndOffset
-    while (this.#segments.active.baseOffset > offset) this.#segments.deleteNewest()
-    this.#segments.active.truncateFrom(offset)
-    const end = this.logEndOffset
-    this.#epochs.truncateFromEnd(end)
-    this.#logStartOffset = Math.min(this.#logStartOffset, end)
-    this.#highWatermark = Math.min(this.#highWatermark, end)
-    this.#saveState()
-    this.#logger.info(
-      { requested: offset, logEndOffset: end, removedTo: removed - 1 },
-      'truncated log',
-    )
-    return end
+    return this.#guard('truncate', () => {
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new TributaryError(ErrorCode.InvalidRequest, `cannot truncate to offset ${offset}`)
+      }
+      if (offset >= this.logEndOffset) return this.logEndOffset
+      if (offset < this.#segments.first.baseOffset) {
+        this.truncateFullyAndStartAt(offset)
+        return offset
+      }
+      const removed = this.logEndOffset
+      while (this.#segments.active.baseOffset > offset) this.#segments.deleteNewest()
+      this.#segments.active.truncateFrom(offset)
+      const end = this.logEndOffset
+      this.#epochs.truncateFromEnd(end)
+      this.#logStartOffset = Math.min(this.#logStartOffset, end)
+      this.#highWatermark = Math.min(this.#highWatermark, end)
+      this.#saveState()
+      this.#logger.info(
+        { requested: offset, logEndOffset: end, removedTo: removed - 1 },
+        'truncated log',
+      )
+      return end
+    })
   }
 
   /**
    * Empties the log and restarts it at `offset` (log start, end and high watermark all there):
-   * what a follower does when its fetch position fell below the leader's log start.
+   * what a follower does when its fetch position fell below the leader's log start. Returns
+   * the new log end offset.
    */
-  truncateFullyAndStartAt(offset: number): void {
-    this.#open()
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new TributaryError(ErrorCode.InvalidRequest, `cannot restart the log at ${offset}`)
-    }
-    // The state goes first: after a crash in between, opening deletes whatever lies below it.
-    this.#logStartOffset = offset
-    this.#highWatermark = offset
-    this.#saveState()
-    this.#segments.replaceAll(offset)
-    this.#epochs.truncateFromEnd(0)
-    this.#logger.info({ offset }, 'truncated the whole log and restarted it')
+  truncateFullyAndStartAt(offset: number): number {
+    return this.#guard('truncate', () => {
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new TributaryError(ErrorCode.InvalidRequest, `cannot restart the log at ${offset}`)
+      }
+      // The state goes first: after a crash in between, opening deletes whatever lies below it.
+      this.#logStartOffset = offset
+      this.#highWatermark = offset
+      this.#saveState()
+      this.#segments.replaceAll(offset)
+      this.#epochs.truncateFromEnd(0)
+      this.#logger.info({ offset }, 'truncated the whole log and restarted it')
+      return offset
+    })
   }
 
   /**
@@ -261,24 +271,25 @@ export class PartitionLog {
    * (never the active one). Reads below the new start fail from now on.
    */
   deleteRecordsBefore(offset: number): DeletionResult {
-    this.#open()
-    if (!Number.isSafeInteger(offset) || offset > this.#highWatermark) {
-      throw new OffsetOutOfRangeError(
-        `cannot delete records before ${offset}: beyond the high watermark ${this.#highWatermark}`,
-      )
-    }
-    if (offset <= this.#logStartOffset) {
-      return { deletedSegments: [], logStartOffset: this.#logStartOffset }
-    }
-    this.#logStartOffset = offset
-    this.#saveState()
-    const deletedSegments: DeletedSegment[] = []
-    while (this.#segments.all.length > 1 && this.#segments.first.nextOffset <= offset) {
-      const { summary } = this.#segments.deleteOldest()
-      deletedSegments.push({ ...pick(summary), reason: 'log-start-offset' })
-    }
-    this.#epochs.truncateFromStart(offset)
-    return { deletedSegments, logStartOffset: offset }
+    return this.#guard('delete records', () => {
+      if (!Number.isSafeInteger(offset) || offset > this.#highWatermark) {
+        throw new OffsetOutOfRangeError(
+          `cannot delete records before ${offset}: beyond the high watermark ${this.#highWatermark}`,
+        )
+      }
+      if (offset <= this.#logStartOffset) {
+        return { deletedSegments: [], logStartOffset: this.#logStartOffset }
+      }
+      this.#logStartOffset = offset
+      this.#saveState()
+      const deletedSegments: DeletedSegment[] = []
+      while (this.#segments.all.length > 1 && this.#segments.first.nextOffset <= offset) {
+        const { summary } = this.#segments.deleteOldest()
+        deletedSegments.push({ ...pick(summary), reason: 'log-start-offset' })
+      }
+      this.#epochs.truncateFromStart(offset)
+      return { deletedSegments, logStartOffset: offset }
+    })
   }
 
   /**
@@ -286,24 +297,25 @@ export class PartitionLog {
    * and moves the log start to the first remaining offset. For a broker to call on a timer.
    */
   applyRetention(): DeletionResult {
-    this.#open()
-    const expired = selectExpiredSegments({
-      segments: this.segments,
-      highWatermark: this.#highWatermark,
-      nowMs: this.#now(),
-      config: this.config,
+    return this.#guard('retention', () => {
+      const expired = selectExpiredSegments({
+        segments: this.segments,
+        highWatermark: this.#highWatermark,
+        nowMs: this.#now(),
+        config: this.config,
+      })
+      const last = expired.at(-1)
+      if (last === undefined) return { deletedSegments: [], logStartOffset: this.#logStartOffset }
+      this.#logStartOffset = Math.max(this.#logStartOffset, last.nextOffset)
+      this.#saveState()
+      for (const _ of expired) this.#segments.deleteOldest()
+      this.#epochs.truncateFromStart(this.#logStartOffset)
+      this.#logger.info(
+        { deletedSegments: expired, logStartOffset: this.#logStartOffset },
+        'retention deleted segments',
+      )
+      return { deletedSegments: expired, logStartOffset: this.#logStartOffset }
     })
-    const last = expired.at(-1)
-    if (last === undefined) return { deletedSegments: [], logStartOffset: this.#logStartOffset }
-    this.#logStartOffset = Math.max(this.#logStartOffset, last.nextOffset)
-    this.#saveState()
-    for (const _ of expired) this.#segments.deleteOldest()
-    this.#epochs.truncateFromStart(this.#logStartOffset)
-    this.#logger.info(
-      { deletedSegments: expired, logStartOffset: this.#logStartOffset },
-      'retention deleted segments',
-    )
-    return { deletedSegments: expired, logStartOffset: this.#logStartOffset }
   }
 
   /** Resolves once every append made so far has settled and the checkpoint is written. */
@@ -323,6 +335,17 @@ export class PartitionLog {
 
   #open(): void {
     if (this.#closed) throw new StorageError(`partition log ${this.dir} is closed`)
+  }
+
+  /** Runs a synchronous operation; a failure that is not already ours becomes a StorageError. */
+  #guard<T>(what: string, operation: () => T): T {
+    this.#open()
+    try {
+      return operation()
+    } catch (error) {
+      if (error instanceof TributaryError) throw error
+      throw new StorageError(`${what} failed in ${this.dir}`, { cause: error })
+    }
   }
 
   #saveState(): void {
