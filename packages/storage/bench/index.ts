@@ -3,8 +3,8 @@
  * in one run. Rounds interleave the two systems and the table shows medians, so machine noise
  * hits both alike; read the ratios, not the absolute figures.
  *
- *   BENCH_MS      time per measurement (default 300)
- *   BENCH_ROUNDS  interleaved rounds per case (default 3)
+ *   BENCH_MS      time per measurement (default 400)
+ *   BENCH_ROUNDS  interleaved rounds per case (default 5)
  *   BENCH_QUICK=1 a smaller matrix, for a smoke run
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,8 +14,8 @@ import { encodeRecordBatch } from '@tributary/core'
 import { type FlushMode, PartitionLog } from '../src/index.ts'
 import { RawSqliteLog } from './raw-sqlite.ts'
 
-const MEASURE_MS = Number(process.env.BENCH_MS ?? 300)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const MEASURE_MS = Number(process.env.BENCH_MS ?? 400)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const QUICK = process.env.BENCH_QUICK === '1'
 const CONCURRENT_APPENDERS = 32
 const READ_MAX_BYTES = 1024 * 1024
@@ -65,9 +65,10 @@ async function logAppendRate(c: AppendCase, batch: Uint8Array): Promise<number> 
   })
   try {
     // Each step sends one wave of `appenders` concurrent appends, as that many producers would.
-    const wave = Array.from({ length: c.appenders })
+    // The log takes each buffer until its append settles, so every producer has its own.
+    const wave = Array.from({ length: c.appenders }, () => batch.slice())
     return await timed(async () => {
-      await Promise.all(wave.map(() => log.append(batch, 0)))
+      await Promise.all(wave.map((own) => log.append(own, 0)))
       return c.appenders
     })
   } finally {
@@ -127,8 +128,10 @@ async function benchAppends(): Promise<void> {
           const raw: number[] = []
           const rawGrouped: number[] = []
           for (let round = 0; round < ROUNDS; round++) {
+            // Alternate which system goes first, so an order effect cannot favour either.
+            if (round % 2 === 1) raw.push(await rawAppendRate(c, batch, 1))
             log.push(await logAppendRate(c, batch))
-            raw.push(await rawAppendRate(c, batch, 1))
+            if (round % 2 === 0) raw.push(await rawAppendRate(c, batch, 1))
             if (appenders > 1) rawGrouped.push(await rawAppendRate(c, batch, appenders))
           }
           const logRec = median(log) * recordsPerBatch
@@ -188,30 +191,31 @@ async function benchReads(): Promise<void> {
       const raw = new RawSqliteLog(`${dir}.sqlite`, 'os', recordsPerBatch)
       for (let written = 0; written < batchCount; written += 1000) {
         const n = Math.min(1000, batchCount - written)
-        await Promise.all(Array.from({ length: n }, () => log.append(batch, 0)))
+        await Promise.all(Array.from({ length: n }, () => log.append(batch.slice(), 0)))
         raw.append(Array.from({ length: n }, () => batch))
       }
       const end = log.logEndOffset
       const logRates: number[] = []
       const rawRates: number[] = []
+      let logFrom = 0
+      const logPass = () =>
+        timed(() => {
+          const result = log.read(logFrom, READ_MAX_BYTES)
+          logFrom = result.nextOffset >= end ? 0 : result.nextOffset
+          return result.batches.length
+        })
+      let rawFrom = 0
+      const rawPass = () =>
+        timed(() => {
+          const before = rawFrom
+          const result = raw.read(rawFrom, READ_MAX_BYTES, 10_000)
+          rawFrom = result.next >= end ? 0 : result.next
+          return Math.max(1, Math.round((result.next - before) / recordsPerBatch))
+        })
       for (let round = 0; round < ROUNDS; round++) {
-        let logFrom = 0
-        logRates.push(
-          await timed(() => {
-            const result = log.read(logFrom, READ_MAX_BYTES)
-            logFrom = result.nextOffset >= end ? 0 : result.nextOffset
-            return result.batches.length
-          }),
-        )
-        let rawFrom = 0
-        rawRates.push(
-          await timed(() => {
-            const before = rawFrom
-            const result = raw.read(rawFrom, READ_MAX_BYTES, 10_000)
-            rawFrom = result.next >= end ? 0 : result.next
-            return Math.max(1, Math.round((result.next - before) / recordsPerBatch))
-          }),
-        )
+        if (round % 2 === 1) rawRates.push(await rawPass())
+        logRates.push(await logPass())
+        if (round % 2 === 0) rawRates.push(await rawPass())
       }
       await log.close()
       raw.close()

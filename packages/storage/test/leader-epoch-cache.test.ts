@@ -18,8 +18,9 @@ describe('LeaderEpochCache', () => {
     expect(cache.endOffsetFor(1, 40)).toEqual({ epoch: 1, endOffset: 10 })
     // An epoch this log never had: the largest epoch below it, ending where the next one starts.
     expect(cache.endOffsetFor(2, 40)).toEqual({ epoch: 1, endOffset: 10 })
-    // Unknown: below every epoch, above the latest, or undefined.
-    expect(cache.endOffsetFor(0, 40)).toEqual({ epoch: -1, endOffset: -1 })
+    // Below every known epoch: the requested epoch, ending where the first known one starts.
+    expect(cache.endOffsetFor(0, 40)).toEqual({ epoch: 0, endOffset: 0 })
+    // Unknown: above the latest, or undefined.
     expect(cache.endOffsetFor(5, 40)).toEqual({ epoch: -1, endOffset: -1 })
     expect(cache.endOffsetFor(-1, 40)).toEqual({ epoch: -1, endOffset: -1 })
     expect(new LeaderEpochCache().endOffsetFor(0, 0)).toEqual({ epoch: -1, endOffset: -1 })

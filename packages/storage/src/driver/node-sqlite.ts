@@ -1,3 +1,4 @@
+/// <reference path="./native-sqlite.d.ts" />
 import { DatabaseSync } from 'node:sqlite'
 import { transactionRunner } from './transaction.ts'
 import type { SqlDatabase, SqlDriver, SqlRow, SqlStatement } from './types.ts'

@@ -60,16 +60,21 @@ export class LeaderEpochCache {
    * - otherwise the start offset of the first epoch above it, paired with the largest known
    *   epoch ≤ `epoch` (a follower that asks with an epoch this leader never had learns which
    *   epoch its divergence point belongs to);
-   * - unknown epochs (above the latest, or below every known one) → `{ epoch: -1, endOffset: -1 }`.
+   * - `epoch` is below every known epoch (its history was deleted or never held here): the
+   *   requested epoch with the start offset of the first known epoch, as Kafka answers, so a
+   *   follower still learns where to truncate;
+   * - unknown epochs (above the latest, or undefined) → `{ epoch: -1, endOffset: -1 }`.
    */
   endOffsetFor(epoch: number, logEndOffset: number): EpochEndOffset {
     const unknown = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET }
     if (epoch === UNDEFINED_EPOCH || this.#entries.length === 0) return unknown
     if (epoch === this.latestEpoch) return { epoch, endOffset: logEndOffset }
     const higher = this.#entries.findIndex((entry) => entry.epoch > epoch)
-    if (higher <= 0) return unknown
+    if (higher < 0) return unknown
+    const next = (this.#entries[higher] as EpochEntry).startOffset
+    if (higher === 0) return { epoch, endOffset: next }
     const floor = this.#entries[higher - 1] as EpochEntry
-    return { epoch: floor.epoch, endOffset: (this.#entries[higher] as EpochEntry).startOffset }
+    return { epoch: floor.epoch, endOffset: next }
   }
 
   /** After truncating the log to end at `endOffset`: entries starting at or past it go. */

@@ -127,8 +127,11 @@ export class PartitionLog {
   /**
    * Appends a producer's batch as leader: checks it (CRC, size against max.message.bytes,
    * magic, record numbering), gives it the next offsets and `leaderEpoch`, and LogAppendTime if
-   * the topic uses it. Resolves after the commit. The caller's bytes are not modified (the log
-   * stores a stamped copy). A refused batch changes nothing.
+   * the topic uses it. Resolves after the commit. A refused batch changes nothing.
+   *
+   * The log takes `batch` without copying it: offsets, epoch and LogAppendTime are stamped into
+   * the caller's buffer in place, as a Kafka broker stamps the request's buffer. Do not change or
+   * reuse the buffer until the returned promise settles; afterwards it holds the stored bytes.
    */
   append(batch: Uint8Array, leaderEpoch: number): Promise<AppendResult> {
     try {
@@ -148,7 +151,8 @@ export class PartitionLog {
   /**
    * Appends batches copied from the leader, keeping their offsets and leader epochs. They must
    * start exactly at the log end offset (else UnexpectedAppendOffsetError) and pass their CRC;
-   * all of them are stored in one transaction or none is.
+   * all of them are stored in one transaction or none is. The buffers are taken without a
+   * copy: do not change them until the returned promise settles.
    */
   appendAsFollower(batches: Uint8Array | readonly Uint8Array[]): Promise<AppendResult> {
     try {
