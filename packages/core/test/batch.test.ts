@@ -29,7 +29,7 @@ describe('record batch round trips', () => {
       magic: 2,
       attributes: 0,
       compression: 'none',
-      timestampType: 'create-time',
+      timestampType: 'CreateTime',
       isTransactional: false,
       isControl: false,
       lastOffsetDelta: 3,
@@ -112,10 +112,10 @@ describe('record batch round trips', () => {
     expect(header.maxTimestamp).toBe(T0 + 42)
   })
 
-  it('encodes a log-append-time batch whose records report the append time', () => {
-    const batch = encodeRecordBatch(mixed, { timestampType: 'log-append-time', now: () => T0 + 9 })
+  it('encodes a LogAppendTime batch whose records report the append time', () => {
+    const batch = encodeRecordBatch(mixed, { timestampType: 'LogAppendTime', now: () => T0 + 9 })
     const { header, records } = decodeRecordBatch(batch)
-    expect(header.timestampType).toBe('log-append-time')
+    expect(header.timestampType).toBe('LogAppendTime')
     expect(header.maxTimestamp).toBe(T0 + 9)
     expect(records.every((r) => r.timestamp === T0 + 9)).toBe(true)
   })
@@ -218,7 +218,7 @@ describe('record batch header', () => {
       verifyBatchCrc(batch)
       const { header, records } = decodeRecordBatch(batch)
       expect(header).toMatchObject({
-        timestampType: 'log-append-time',
+        timestampType: 'LogAppendTime',
         maxTimestamp: T0 + 1000,
         baseTimestamp: T0,
         isTransactional: true,

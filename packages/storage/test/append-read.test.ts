@@ -118,7 +118,7 @@ describe('append and read', () => {
     if (stored === undefined) throw new Error('nothing stored')
     verifyBatchCrc(stored)
     const decoded = decodeRecordBatch(stored)
-    expect(decoded.header.timestampType).toBe('log-append-time')
+    expect(decoded.header.timestampType).toBe('LogAppendTime')
     expect(decoded.header.maxTimestamp).toBe(1_800_000_000_000)
     expect(decoded.records.map((record) => record.timestamp)).toEqual([
       1_800_000_000_000, 1_800_000_000_000,

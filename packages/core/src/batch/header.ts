@@ -36,7 +36,7 @@ import {
 export const RECORD_BATCH_OVERHEAD = RECORDS
 
 /** Whether a batch's timestamps are the producer's (create) or the broker's (log append). */
-export type TimestampType = 'create-time' | 'log-append-time'
+export type TimestampType = 'CreateTime' | 'LogAppendTime'
 
 export interface RecordBatchHeader {
   readonly baseOffset: number
@@ -73,7 +73,7 @@ export function readBatchHeader(bytes: Uint8Array, at = 0): RecordBatchHeader {
     crc: view.getUint32(at + CRC),
     attributes,
     compression: compressionTypeOf(attributes & COMPRESSION_MASK),
-    timestampType: attributes & LOG_APPEND_TIME_FLAG ? 'log-append-time' : 'create-time',
+    timestampType: attributes & LOG_APPEND_TIME_FLAG ? 'LogAppendTime' : 'CreateTime',
     isTransactional: (attributes & TRANSACTIONAL_FLAG) !== 0,
     isControl: (attributes & CONTROL_FLAG) !== 0,
     lastOffsetDelta: view.getInt32(at + LAST_OFFSET_DELTA),

@@ -44,7 +44,7 @@ export interface EncodeRecordBatchOptions {
   readonly partitionLeaderEpoch?: number
   /** Default 'none'. */
   readonly compression?: CompressionType
-  /** Default 'create-time'. With 'log-append-time', maxTimestamp is `now()`, the append time. */
+  /** Default 'CreateTime'. With 'LogAppendTime', maxTimestamp is `now()`, the append time. */
   readonly timestampType?: TimestampType
   /** Default -1 (not idempotent). */
   readonly producerId?: number
@@ -158,10 +158,10 @@ export function encodeRecordBatch(
 
   // The header, then the CRC over everything from the attributes on.
   let attributes = compressionIdOf(settings.compression)
-  if (settings.timestampType === 'log-append-time') attributes |= LOG_APPEND_TIME_FLAG
+  if (settings.timestampType === 'LogAppendTime') attributes |= LOG_APPEND_TIME_FLAG
   if (settings.isTransactional) attributes |= TRANSACTIONAL_FLAG
   if (settings.isControl) attributes |= CONTROL_FLAG
-  if (settings.timestampType === 'log-append-time') {
+  if (settings.timestampType === 'LogAppendTime') {
     maxTimestamp = clock ?? settings.now()
     checkInt64('log-append time', maxTimestamp, 0)
   }
@@ -211,7 +211,7 @@ function resolveOptions(options: EncodeRecordBatchOptions): Settings {
     baseOffset: options.baseOffset ?? 0,
     partitionLeaderEpoch: options.partitionLeaderEpoch ?? -1,
     compression: options.compression ?? 'none',
-    timestampType: options.timestampType ?? 'create-time',
+    timestampType: options.timestampType ?? 'CreateTime',
     producerId: options.producerId ?? -1,
     producerEpoch: options.producerEpoch ?? -1,
     baseSequence: options.baseSequence ?? -1,
@@ -224,7 +224,7 @@ function resolveOptions(options: EncodeRecordBatchOptions): Settings {
   checkInt64('producerId', settings.producerId, -1)
   checkInt32('producerEpoch', settings.producerEpoch, -0x8000, 0x7fff)
   checkInt32('baseSequence', settings.baseSequence)
-  if (settings.timestampType !== 'create-time' && settings.timestampType !== 'log-append-time') {
+  if (settings.timestampType !== 'CreateTime' && settings.timestampType !== 'LogAppendTime') {
     throw new TributaryError(
       ErrorCode.InvalidRecord,
       `unknown timestamp type '${String(settings.timestampType)}'`,

@@ -72,7 +72,7 @@ export function writeRecord(
  */
 export function readRecords(reader: Reader, header: RecordBatchHeader): StoredRecord[] {
   const { baseOffset, baseTimestamp, maxTimestamp, recordCount } = header
-  const logAppendTime = header.timestampType === 'log-append-time'
+  const logAppendTime = header.timestampType === 'LogAppendTime'
   if (recordCount < 0) throw corrupt(header, `negative record count ${recordCount}`)
   const records: StoredRecord[] = []
   for (let index = 0; index < recordCount; index++) {

@@ -25,7 +25,7 @@ export interface RecordInput {
 
 /**
  * A record as stored in (and decoded from) a batch: its offset is assigned and its timestamp and
- * headers are always present. For a batch whose timestamp type is log-append-time, the timestamp
+ * headers are always present. For a batch whose timestamp type is LogAppendTime, the timestamp
  * is the batch's append time, as in Kafka.
  */
 export interface StoredRecord extends RecordInput {

@@ -1,3 +1,4 @@
+import type { TimestampType } from '../batch/index.ts'
 import { InvalidConfigError } from '../errors/index.ts'
 
 /**
@@ -27,7 +28,8 @@ export interface TopicConfig {
 }
 
 export type CleanupPolicy = 'delete'
-export type MessageTimestampType = 'CreateTime' | 'LogAppendTime'
+/** Kafka's names for a batch's timestamp type, as `message.timestamp.type` spells them. */
+export type MessageTimestampType = TimestampType
 export type TopicConfigName = keyof typeof topicConfigDefinitions
 
 const DAY_MS = 24 * 60 * 60 * 1000
