@@ -6,6 +6,7 @@
  *   BENCH_MS      time per measurement (default 400)
  *   BENCH_ROUNDS  interleaved rounds per case (default 5)
  *   BENCH_QUICK=1 a smaller matrix, for a smoke run
+ *   BENCH_ONLY    'append' or 'read' to run one half
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ import { RawSqliteLog } from './raw-sqlite.ts'
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 400)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const QUICK = process.env.BENCH_QUICK === '1'
+const ONLY = process.env.BENCH_ONLY
 const CONCURRENT_APPENDERS = 32
 const READ_MAX_BYTES = 1024 * 1024
 /** Large enough for 1000 records of 1 KiB in one batch; the default (1048588) is not. */
@@ -246,8 +248,8 @@ try {
     `PartitionLog benchmark: ${ROUNDS} interleaved rounds of ${MEASURE_MS} ms per case, medians; ` +
       `node ${process.version}`,
   )
-  await benchAppends()
-  await benchReads()
+  if (ONLY !== 'read') await benchAppends()
+  if (ONLY !== 'append') await benchReads()
 } finally {
   rmSync(workDir, { recursive: true, force: true })
 }
