@@ -39,8 +39,32 @@ export {
 } from './errors/index.ts'
 export type { LogEntry, LogFn, Logger } from './logger/index.ts'
 export { createMemoryLogger, silentLogger } from './logger/index.ts'
+export type {
+  BrokerEndpoint,
+  BrokerRegistration,
+  ControllerElection,
+  ControllerLeadership,
+  MetadataAppendOptions,
+  MetadataLog,
+  MetadataLogEntry,
+  MetadataRecord,
+  MetadataRecordType,
+  MetadataSnapshot,
+  MetadataSubscription,
+  PartitionState,
+  TopicState,
+} from './metadata/index.ts'
+export {
+  brokerEndpointSchema,
+  decodeMetadataRecord,
+  encodeMetadataRecord,
+  MetadataImage,
+  metadataRecordSchema,
+} from './metadata/index.ts'
 export type { Partitioner, PartitionerOptions } from './partitioner/index.ts'
 export { createPartitioner, murmur2, partitionForKey, toPositive } from './partitioner/index.ts'
+export type { PlacementBroker, PlacementRequest } from './placement/index.ts'
+export { placeReplicas } from './placement/index.ts'
 export type { RecordHeader, RecordInput, StoredRecord } from './record/index.ts'
 export type {
   CleanupPolicy,

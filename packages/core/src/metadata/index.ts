@@ -1,0 +1,22 @@
+export { decodeMetadataRecord, encodeMetadataRecord } from './codec.ts'
+export type {
+  BrokerRegistration,
+  MetadataSnapshot,
+  PartitionState,
+  TopicState,
+} from './image.ts'
+export { MetadataImage } from './image.ts'
+export type {
+  ControllerElection,
+  ControllerLeadership,
+  MetadataAppendOptions,
+  MetadataLog,
+  MetadataSubscription,
+} from './log.ts'
+export type {
+  BrokerEndpoint,
+  MetadataLogEntry,
+  MetadataRecord,
+  MetadataRecordType,
+} from './records.ts'
+export { brokerEndpointSchema, metadataRecordSchema } from './records.ts'
