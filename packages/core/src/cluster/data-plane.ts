@@ -1,0 +1,30 @@
+import type { BrokerEndpoint } from '../metadata/index.ts'
+import type {
+  FetchRequest,
+  FetchResponse,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
+  ProduceRequest,
+  ProduceResponse,
+} from '../protocol/index.ts'
+
+/**
+ * One broker's data plane as a caller sees it: produce to, fetch from and list offsets of the
+ * partitions it leads. Over a TCP connection between processes; a direct call in combined mode.
+ * Partition-level failures come back in the response's error code (NOT_LEADER_OR_FOLLOWER …);
+ * a rejected promise means the broker could not be reached or the connection failed.
+ */
+export interface DataPlaneClient {
+  produce(request: ProduceRequest): Promise<ProduceResponse>
+  fetch(request: FetchRequest): Promise<FetchResponse>
+  listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse>
+  close(): Promise<void>
+}
+
+/** Opens data-plane clients to brokers, by the endpoint the broker registered. */
+export interface DataPlaneConnector {
+  connect(brokerId: number, endpoint: BrokerEndpoint): DataPlaneClient
+}
+
+/** The name of the endpoint a broker registers for its data plane. */
+export const CLIENT_ENDPOINT = 'client'

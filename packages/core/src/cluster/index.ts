@@ -1,0 +1,22 @@
+export type {
+  AdminResult,
+  AlterTopicConfigsRequest,
+  BrokerHeartbeatRequest,
+  BrokerHeartbeatResult,
+  ControllerClient,
+  CreatePartitionsRequest,
+  CreateTopicRequest,
+  RegisterBrokerRequest,
+  RegisterBrokerResult,
+} from './controller-api.ts'
+export {
+  alterTopicConfigsRequestSchema,
+  brokerHeartbeatRequestSchema,
+  createPartitionsRequestSchema,
+  createTopicRequestSchema,
+  registerBrokerRequestSchema,
+} from './controller-api.ts'
+export type { DataPlaneClient, DataPlaneConnector } from './data-plane.ts'
+export { CLIENT_ENDPOINT } from './data-plane.ts'
+export type { MetadataReader } from './follower.ts'
+export { MetadataFollower } from './follower.ts'
