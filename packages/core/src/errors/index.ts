@@ -25,6 +25,7 @@ export const ErrorCode = {
   KafkaStorageError: 'KAFKA_STORAGE_ERROR',
   FencedLeaderEpoch: 'FENCED_LEADER_EPOCH',
   UnsupportedCompressionType: 'UNSUPPORTED_COMPRESSION_TYPE',
+  StaleBrokerEpoch: 'STALE_BROKER_EPOCH',
   InvalidRecord: 'INVALID_RECORD',
   UnexpectedAppendOffset: 'UNEXPECTED_APPEND_OFFSET',
 } as const
@@ -57,6 +58,8 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   KAFKA_STORAGE_ERROR: { kafkaCode: 56, retriable: true },
   FENCED_LEADER_EPOCH: { kafkaCode: 74, retriable: true },
   UNSUPPORTED_COMPRESSION_TYPE: { kafkaCode: 76, retriable: false },
+  // A heartbeat from a registration the controller no longer holds: the broker registers again.
+  STALE_BROKER_EPOCH: { kafkaCode: 77, retriable: false },
   INVALID_RECORD: { kafkaCode: 87, retriable: false },
   // Kafka raises UnexpectedAppendOffsetException inside the broker; it has no wire code.
   UNEXPECTED_APPEND_OFFSET: { kafkaCode: -1, retriable: false },
