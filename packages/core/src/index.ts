@@ -65,6 +65,50 @@ export type { Partitioner, PartitionerOptions } from './partitioner/index.ts'
 export { createPartitioner, murmur2, partitionForKey, toPositive } from './partitioner/index.ts'
 export type { PlacementBroker, PlacementRequest } from './placement/index.ts'
 export { placeReplicas } from './placement/index.ts'
+export type {
+  ApiVersionRange,
+  DecodedRequest,
+  FetchRequest,
+  FetchResponse,
+  Frame,
+  FrameDecoderOptions,
+  FrameHeader,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
+  ProduceRequest,
+  ProduceResponse,
+  WireError,
+} from './protocol/index.ts'
+export {
+  Acks,
+  ApiKey,
+  apiKeyName,
+  apiVersions,
+  CONSUMER_REPLICA_ID,
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeFetchRequest,
+  decodeFetchResponse,
+  decodeListOffsetsRequest,
+  decodeListOffsetsResponse,
+  decodeProduceRequest,
+  decodeProduceResponse,
+  decodeRequest,
+  encodeErrorResponse,
+  encodeFetchRequest,
+  encodeFetchResponse,
+  encodeFrame,
+  encodeListOffsetsRequest,
+  encodeListOffsetsResponse,
+  encodeProduceRequest,
+  encodeProduceResponse,
+  errorFromWire,
+  errorToWire,
+  FrameDecoder,
+  IsolationLevel,
+  isApiKey,
+  NO_ERROR,
+  OffsetSpec,
+} from './protocol/index.ts'
 export type { RecordHeader, RecordInput, StoredRecord } from './record/index.ts'
 export type {
   CleanupPolicy,
