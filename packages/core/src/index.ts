@@ -17,6 +17,29 @@ export {
   stampBatch,
   verifyBatchCrc,
 } from './batch/index.ts'
+export type {
+  AdminResult,
+  AlterTopicConfigsRequest,
+  BrokerHeartbeatRequest,
+  BrokerHeartbeatResult,
+  ControllerClient,
+  CreatePartitionsRequest,
+  CreateTopicRequest,
+  DataPlaneClient,
+  DataPlaneConnector,
+  MetadataReader,
+  RegisterBrokerRequest,
+  RegisterBrokerResult,
+} from './cluster/index.ts'
+export {
+  alterTopicConfigsRequestSchema,
+  brokerHeartbeatRequestSchema,
+  CLIENT_ENDPOINT,
+  createPartitionsRequestSchema,
+  createTopicRequestSchema,
+  MetadataFollower,
+  registerBrokerRequestSchema,
+} from './cluster/index.ts'
 export type { CompressionType } from './compression/index.ts'
 export { isCompressionSupported } from './compression/index.ts'
 export { crc32c } from './crc32c/index.ts'
