@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util'
+import { InvalidConfigError } from '@tributary/core'
+import * as z from 'zod'
+import { DEFAULT_SESSION_TIMEOUT_MS } from '../controller/index.ts'
+
+/**
+ * The controller process's settings, from flags, then environment variables, then defaults
+ * (docs/services.md). Pure: `main.ts` passes `process.argv` and `process.env` in.
+ */
+export interface ControllerConfig {
+  /** The metadata log and election live in `<dataDir>/controller/`. */
+  readonly dataDir: string
+  readonly logLevel: LogLevel
+  /** HTTP port; 0 picks a free one (main logs which). */
+  readonly port: number
+  /** Address to listen on. */
+  readonly host: string
+  /** This candidate's id in the controller election. */
+  readonly nodeId: string
+  /** How long a broker may go without a heartbeat before it is fenced. */
+  readonly sessionTimeoutMs: number
+}
+
+export const DEFAULT_DATA_DIR = './data'
+export const DEFAULT_CONTROLLER_PORT = 9093
+export const DEFAULT_CONTROLLER_HOST = '0.0.0.0'
+export const DEFAULT_NODE_ID = 'controller-1'
+export const DEFAULT_LOG_LEVEL = 'info'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof logLevels)[number]
+
+/** Each setting: its flag, its environment variable, and its schema (with the default). */
+const settings = {
+  dataDir: {
+    flag: 'data-dir',
+    env: 'TRIBUTARY_DATA_DIR',
+    schema: z.string().min(1).default(DEFAULT_DATA_DIR),
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    schema: z.enum(logLevels).default(DEFAULT_LOG_LEVEL),
+  },
+  port: {
+    flag: 'port',
+    env: 'CONTROLLER_PORT',
+    schema: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_CONTROLLER_PORT),
+  },
+  host: {
+    flag: 'host',
+    env: 'CONTROLLER_HOST',
+    schema: z.string().min(1).default(DEFAULT_CONTROLLER_HOST),
+  },
+  nodeId: {
+    flag: 'node-id',
+    env: 'CONTROLLER_ID',
+    schema: z.string().min(1).default(DEFAULT_NODE_ID),
+  },
+  sessionTimeoutMs: {
+    flag: 'session-timeout-ms',
+    env: 'CONTROLLER_SESSION_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1).default(DEFAULT_SESSION_TIMEOUT_MS),
+  },
+} as const
+
+export const CONTROLLER_USAGE = `Usage: tributary-controller [options]
+
+Options (each also read from the environment variable shown):
+${Object.values(settings)
+  .map((s) => `  --${s.flag.padEnd(20)} ${s.env} (default ${String(s.schema.parse(undefined))})`)
+  .join('\n')}
+  --help                 show this text`
+
+export type ParsedArgs =
+  | { readonly help: true }
+  | { readonly help: false; readonly config: ControllerConfig }
+
+/** Reads flags, then `env`; INVALID_CONFIG names the setting that is wrong. */
+export function parseControllerConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    const options = Object.fromEntries(
+      Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
+    )
+    values = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values
+  } catch (error) {
+    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help === true) return { help: true }
+  const read = <K extends keyof typeof settings>(
+    key: K,
+  ): z.output<(typeof settings)[K]['schema']> => {
+    const setting = settings[key]
+    const flag = values[setting.flag]
+    const raw = typeof flag === 'string' ? flag : env[setting.env] || undefined
+    const parsed = setting.schema.safeParse(raw)
+    if (!parsed.success) {
+      const from = typeof flag === 'string' ? `--${setting.flag}` : setting.env
+      throw new InvalidConfigError(
+        `${from}=${String(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
+      )
+    }
+    return parsed.data as z.output<(typeof settings)[K]['schema']>
+  }
+  return {
+    help: false,
+    config: {
+      dataDir: read('dataDir'),
+      logLevel: read('logLevel'),
+      port: read('port'),
+      host: read('host'),
+      nodeId: read('nodeId'),
+      sessionTimeoutMs: read('sessionTimeoutMs'),
+    },
+  }
+}

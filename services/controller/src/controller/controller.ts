@@ -1,0 +1,430 @@
+import {
+  type AdminResult,
+  type AlterTopicConfigsRequest,
+  alterTopicConfigsRequestSchema,
+  type BrokerHeartbeatRequest,
+  type BrokerHeartbeatResult,
+  brokerHeartbeatRequestSchema,
+  type ControllerClient,
+  type ControllerElection,
+  type ControllerLeadership,
+  type CreatePartitionsRequest,
+  type CreateTopicRequest,
+  createPartitionsRequestSchema,
+  createTopicRequestSchema,
+  ErrorCode,
+  type Logger,
+  MetadataFollower,
+  type MetadataImage,
+  type MetadataLog,
+  type MetadataLogEntry,
+  type MetadataRecord,
+  type RegisterBrokerRequest,
+  type RegisterBrokerResult,
+  registerBrokerRequestSchema,
+  silentLogger,
+  TributaryError,
+} from '@tributary/core'
+import { planFence, planHeartbeat, planRegisterBroker } from './brokers.ts'
+import { randomClusterId } from './cluster-id.ts'
+import { parseRequest } from './requests.ts'
+import { BrokerSessions, DEFAULT_SESSION_TIMEOUT_MS } from './sessions.ts'
+import {
+  planAlterTopicConfigs,
+  planCreatePartitions,
+  planCreateTopic,
+  planDeleteTopic,
+} from './topics.ts'
+
+/** How often the active controller looks for brokers whose session has run out. */
+export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 1_000
+/** How long to wait before campaigning again after the election failed. */
+const CAMPAIGN_RETRY_MS = 1_000
+
+export interface ControllerOptions {
+  readonly log: MetadataLog
+  readonly election: ControllerElection
+  /** This candidate's id in the election. */
+  readonly nodeId: string
+  readonly logger?: Logger
+  /** The clock broker sessions are measured on, ms. Default Date.now. */
+  readonly now?: () => number
+  /** Default {@link DEFAULT_SESSION_TIMEOUT_MS}. */
+  readonly sessionTimeoutMs?: number
+  /**
+   * How often expired sessions are looked for. Default {@link DEFAULT_SESSION_CHECK_INTERVAL_MS};
+   * 0 turns the timer off (tests call {@link Controller.fenceExpiredBrokers} themselves).
+   */
+  readonly sessionCheckIntervalMs?: number
+}
+
+/** What `GET /v1/metadata` answers. */
+export interface MetadataPage {
+  readonly entries: MetadataLogEntry[]
+  /** The log's last offset when the page was read; -1 while empty. */
+  readonly lastOffset: number
+}
+
+const notController = (message: string) => new TributaryError(ErrorCode.NotController, message)
+
+/**
+ * The controller: one candidate in the election, and while it is the active one, the only writer
+ * of the metadata log. Every process replays the log into a MetadataImage; this one keeps its
+ * image through a MetadataFollower and plans each command against it, then appends the command's
+ * records in one append fenced by its epoch and the image's offset. Commands run one at a time,
+ * each waiting until the image has applied its records, so the expected offset is always the
+ * log's end unless another controller wrote: then the append is refused and this one resigns.
+ */
+export class Controller implements ControllerClient {
+  readonly nodeId: string
+  readonly #log: MetadataLog
+  readonly #election: ControllerElection
+  readonly #logger: Logger
+  readonly #follower = new MetadataFollower()
+  readonly #sessions: BrokerSessions
+  readonly #sessionCheckIntervalMs: number
+  /** Settles the long-polls and activity waits in progress; emptied on close. */
+  readonly #wakers = new Set<() => void>()
+  #leadership: ControllerLeadership | undefined
+  #active = false
+  #queue: Promise<unknown> = Promise.resolve()
+  #sessionTimer: ReturnType<typeof setInterval> | undefined
+  #started = false
+  #closed = false
+
+  constructor(options: ControllerOptions) {
+    this.nodeId = options.nodeId
+    this.#log = options.log
+    this.#election = options.election
+    this.#logger = (options.logger ?? silentLogger).child({ nodeId: options.nodeId })
+    this.#sessions = new BrokerSessions(
+      options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      options.now ?? Date.now,
+    )
+    this.#sessionCheckIntervalMs =
+      options.sessionCheckIntervalMs ?? DEFAULT_SESSION_CHECK_INTERVAL_MS
+  }
+
+  /** The cluster as this controller has replayed it. */
+  get image(): MetadataImage {
+    return this.#follower.image
+  }
+
+  /** Whether this controller is the active one and takes commands. */
+  get active(): boolean {
+    return this.#active
+  }
+
+  /** The term this controller leads while active; otherwise the last term seen on the log. */
+  get controllerEpoch(): number {
+    return this.#leadership?.controllerEpoch ?? this.image.controllerEpoch
+  }
+
+  /** Follows the log and campaigns in the background; commands work once {@link active}. */
+  start(): void {
+    if (this.#started || this.#closed) return
+    this.#started = true
+    this.#follower.start(this.#log, (error) =>
+      this.#logger.error({ err: error }, 'cannot apply the metadata log'),
+    )
+    void this.#campaign()
+  }
+
+  /** Resolves once this controller is active; rejects with NOT_CONTROLLER if it closes first. */
+  whenActive(): Promise<void> {
+    if (this.#active) return Promise.resolve()
+    if (this.#closed) return Promise.reject(notController('the controller is closed'))
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        if (this.#active) resolve()
+        else if (this.#closed) reject(notController('the controller is closed'))
+        else return
+        this.#wakers.delete(wake)
+      }
+      this.#wakers.add(wake)
+    })
+  }
+
+  /** Finishes the command in progress, refuses new ones, ends long-polls and resigns. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#stopSessionTimer()
+    this.#wake()
+    await this.#queue
+    const leadership = this.#leadership
+    this.#deactivate(leadership)
+    await leadership?.resign().catch((error: unknown) => {
+      this.#logger.warn({ err: error }, 'resigning the controller leadership failed')
+    })
+    this.#follower.stop()
+  }
+
+  async createTopic(request: CreateTopicRequest): Promise<AdminResult> {
+    const command = parseRequest(createTopicRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const records = planCreateTopic(this.image, command, globalThis.crypto.randomUUID())
+      if (command.validateOnly) return { metadataOffset: this.image.offset }
+      const metadataOffset = await this.#append(leadership, records)
+      this.#logger.info(
+        { topic: command.name, partitions: command.partitions, metadataOffset },
+        'created topic',
+      )
+      return { metadataOffset }
+    })
+  }
+
+  async deleteTopic(name: string): Promise<AdminResult> {
+    return this.#run(async (leadership) => {
+      const metadataOffset = await this.#append(leadership, planDeleteTopic(this.image, name))
+      this.#logger.info({ topic: name, metadataOffset }, 'deleted topic')
+      return { metadataOffset }
+    })
+  }
+
+  async createPartitions(request: CreatePartitionsRequest): Promise<AdminResult> {
+    const command = parseRequest(createPartitionsRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const records = planCreatePartitions(this.image, command)
+      const metadataOffset = await this.#append(leadership, records)
+      this.#logger.info(
+        { topic: command.name, partitions: command.totalCount, metadataOffset },
+        'created partitions',
+      )
+      return { metadataOffset }
+    })
+  }
+
+  async alterTopicConfigs(request: AlterTopicConfigsRequest): Promise<AdminResult> {
+    const command = parseRequest(alterTopicConfigsRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const records = planAlterTopicConfigs(this.image, command)
+      if (command.validateOnly || records.length === 0) return { metadataOffset: this.image.offset }
+      const metadataOffset = await this.#append(leadership, records)
+      this.#logger.info({ topic: command.name, metadataOffset }, 'altered topic configs')
+      return { metadataOffset }
+    })
+  }
+
+  async registerBroker(request: RegisterBrokerRequest): Promise<RegisterBrokerResult> {
+    const command = parseRequest(registerBrokerRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const { brokerEpoch, records } = planRegisterBroker(this.image, command)
+      const metadataOffset = await this.#append(leadership, records)
+      this.#sessions.touch(command.brokerId, brokerEpoch)
+      this.#logger.info({ brokerId: command.brokerId, brokerEpoch }, 'registered broker')
+      return { brokerEpoch, metadataOffset }
+    })
+  }
+
+  async brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<BrokerHeartbeatResult> {
+    const command = parseRequest(brokerHeartbeatRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const { fenced, records } = planHeartbeat(this.image, command)
+      this.#sessions.touch(command.brokerId, command.brokerEpoch)
+      if (records.length > 0) {
+        await this.#append(leadership, records)
+        this.#logger.info(
+          { brokerId: command.brokerId, brokerEpoch: command.brokerEpoch },
+          'broker caught up; unfenced',
+        )
+      }
+      return { fenced }
+    })
+  }
+
+  /**
+   * Fences every unfenced broker whose session has run out, one append each, moving its
+   * leaderships; resolves with the ids fenced. The session timer calls it; so may tests.
+   */
+  async fenceExpiredBrokers(): Promise<number[]> {
+    return this.#run(async (leadership) => {
+      const fenced: number[] = []
+      for (const broker of this.image.brokers) {
+        if (broker.fenced || !this.#sessions.expired(broker.brokerId, broker.brokerEpoch)) continue
+        await this.#append(leadership, planFence(this.image, broker))
+        this.#logger.warn(
+          { brokerId: broker.brokerId, brokerEpoch: broker.brokerEpoch },
+          'broker session expired; fenced',
+        )
+        fenced.push(broker.brokerId)
+      }
+      return fenced
+    })
+  }
+
+  /**
+   * Up to `maxEntries` log entries from `fromOffset` on. When there are none yet, waits up to
+   * `waitMs` for one to land (a long-poll), ending early if `signal` aborts or the controller
+   * closes. Any controller answers, active or not: they all replay the same log.
+   */
+  async readMetadata(
+    fromOffset: number,
+    maxEntries: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<MetadataPage> {
+    const read = () => (maxEntries === 0 ? [] : this.#log.read(fromOffset, maxEntries))
+    let entries = await read()
+    if (entries.length === 0 && maxEntries > 0 && waitMs > 0) {
+      await this.#imageReaches(fromOffset, waitMs, signal)
+      entries = await read()
+    }
+    return { entries, lastOffset: await this.#log.lastOffset() }
+  }
+
+  #imageReaches(offset: number, waitMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.image.offset >= offset || this.#closed || signal?.aborted) return Promise.resolve()
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        stopListening()
+        signal?.removeEventListener('abort', done)
+        this.#wakers.delete(done)
+        resolve()
+      }
+      const stopListening = this.#follower.onApplied((_, image) => {
+        if (image.offset >= offset) done()
+      })
+      const timer = setTimeout(done, waitMs)
+      signal?.addEventListener('abort', done, { once: true })
+      this.#wakers.add(done)
+    })
+  }
+
+  async #campaign(): Promise<void> {
+    while (!this.#closed) {
+      let leadership: ControllerLeadership
+      try {
+        leadership = await this.#election.campaign(this.nodeId)
+      } catch (error) {
+        if (this.#closed) return
+        this.#logger.error({ err: error }, 'campaign failed; trying again')
+        await new Promise((resolve) => setTimeout(resolve, CAMPAIGN_RETRY_MS))
+        continue
+      }
+      if (this.#closed) {
+        await leadership.resign().catch(() => {})
+        return
+      }
+      void leadership.lost.then(() => this.#deactivate(leadership))
+      await this.#lead(leadership)
+      await leadership.lost
+    }
+  }
+
+  /** Catches up with the log, writes the cluster record on a new log, then takes commands. */
+  async #lead(leadership: ControllerLeadership): Promise<void> {
+    this.#leadership = leadership
+    const { controllerEpoch } = leadership
+    try {
+      await this.#enqueue(async () => {
+        if (this.#leadership !== leadership || this.#closed) return
+        await this.#follower.waitFor(await this.#log.lastOffset())
+        if (this.image.clusterId === null) {
+          const clusterId = randomClusterId()
+          await this.#append(leadership, [{ type: 'cluster', clusterId }])
+          this.#logger.info({ clusterId }, 'new cluster')
+        }
+        if (this.#leadership !== leadership || this.#closed) return
+        this.#sessions.clear()
+        for (const broker of this.image.brokers) {
+          this.#sessions.touch(broker.brokerId, broker.brokerEpoch)
+        }
+        this.#active = true
+        this.#startSessionTimer()
+        this.#logger.info(
+          { controllerEpoch, metadataOffset: this.image.offset },
+          'active controller',
+        )
+        this.#wake()
+      })
+    } catch (error) {
+      this.#logger.error(
+        { err: error, controllerEpoch },
+        'cannot take up the leadership; resigning',
+      )
+      this.#deactivate(leadership)
+      await leadership.resign().catch(() => {})
+    }
+  }
+
+  #deactivate(leadership: ControllerLeadership | undefined): void {
+    if (leadership === undefined || this.#leadership !== leadership) return
+    const wasActive = this.#active
+    this.#leadership = undefined
+    this.#active = false
+    this.#stopSessionTimer()
+    this.#sessions.clear()
+    if (wasActive && !this.#closed) {
+      this.#logger.warn(
+        { controllerEpoch: leadership.controllerEpoch },
+        'no longer the active controller',
+      )
+    }
+  }
+
+  /** Runs `command` after every command before it, if this controller is active by then. */
+  #run<T>(command: (leadership: ControllerLeadership) => Promise<T>): Promise<T> {
+    return this.#enqueue(() => {
+      const leadership = this.#leadership
+      if (this.#closed) throw notController(`controller ${this.nodeId} is shutting down`)
+      if (!this.#active || leadership === undefined) {
+        throw notController(`controller ${this.nodeId} is not the active controller`)
+      }
+      return command(leadership)
+    })
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(task)
+    this.#queue = result.catch(() => {})
+    return result
+  }
+
+  /** One fenced append; resolves with its last offset once the image has applied it. */
+  async #append(leadership: ControllerLeadership, records: MetadataRecord[]): Promise<number> {
+    let offset: number
+    try {
+      offset = await this.#log.append(records, {
+        controllerEpoch: leadership.controllerEpoch,
+        expectedLastOffset: this.image.offset,
+      })
+    } catch (error) {
+      if (error instanceof TributaryError && error.code === ErrorCode.NotController) {
+        this.#logger.warn({ err: error }, 'the metadata log fenced this controller; resigning')
+        this.#deactivate(leadership)
+        void leadership.resign().catch(() => {})
+      }
+      throw error
+    }
+    await this.#follower.waitFor(offset)
+    return offset
+  }
+
+  #startSessionTimer(): void {
+    if (this.#sessionCheckIntervalMs <= 0 || this.#sessionTimer !== undefined) return
+    let checking = false
+    this.#sessionTimer = setInterval(() => {
+      if (checking) return
+      checking = true
+      this.fenceExpiredBrokers()
+        .catch((error: unknown) => {
+          if (this.#active) this.#logger.error({ err: error }, 'fencing expired brokers failed')
+        })
+        .finally(() => {
+          checking = false
+        })
+    }, this.#sessionCheckIntervalMs)
+    this.#sessionTimer.unref?.()
+  }
+
+  #stopSessionTimer(): void {
+    clearInterval(this.#sessionTimer)
+    this.#sessionTimer = undefined
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#wakers]) wake()
+  }
+}
