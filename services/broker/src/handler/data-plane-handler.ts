@@ -1,0 +1,231 @@
+import {
+  Acks,
+  type DataPlaneClient,
+  ErrorCode,
+  errorToWire,
+  type FetchRequest,
+  type FetchResponse,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+  type Logger,
+  NO_ERROR,
+  OffsetSpec,
+  type ProduceRequest,
+  type ProduceResponse,
+  silentLogger,
+  TributaryError,
+} from '@tributary/core'
+import type { PartitionLog } from '@tributary/storage'
+import type { LedPartition, ReplicaManager } from '../replica/index.ts'
+import { concatBatches, producedBatches } from './batches.ts'
+
+export interface DataPlaneHandlerOptions {
+  readonly replicas: ReplicaManager
+  readonly logger?: Logger
+  /** Clock for long-poll deadlines. Default Date.now. */
+  readonly now?: () => number
+}
+
+/** The offsets a response reports about a log, or -1s when there is no log to ask. */
+interface LogOffsets {
+  readonly highWatermark: number
+  readonly logStartOffset: number
+  readonly logEndOffset: number
+}
+
+const NO_OFFSETS: LogOffsets = { highWatermark: -1, logStartOffset: -1, logEndOffset: -1 }
+
+/**
+ * Serves Produce, Fetch and ListOffsets for the partitions this broker leads: the broker's data
+ * plane as a {@link DataPlaneClient}, so the TCP server and combined mode (an in-process call)
+ * share it. Partition-level failures come back in the response's errorCode; the promises never
+ * reject.
+ *
+ * Replication factor 1 for now: the high watermark moves to the log end after each append, so
+ * acks=all is answered as acks=1 (after refusing it when min.insync.replicas exceeds the ISR).
+ */
+export class DataPlaneHandler implements DataPlaneClient {
+  readonly #replicas: ReplicaManager
+  readonly #logger: Logger
+  readonly #now: () => number
+  readonly #closing = new AbortController()
+
+  constructor(options: DataPlaneHandlerOptions) {
+    this.#replicas = options.replicas
+    this.#logger = (options.logger ?? silentLogger).child({ component: 'data-plane' })
+    this.#now = options.now ?? Date.now
+  }
+
+  /**
+   * Appends the request's batches to the partition as its leader; the first batch's base offset
+   * is the answer. The batches are stamped in place (offsets, leader epoch), as the log takes
+   * buffers without copying: the caller must not reuse `request.records`.
+   */
+  async produce(request: ProduceRequest): Promise<ProduceResponse> {
+    let log: PartitionLog | undefined
+    try {
+      const led = this.#leaderOf(request.topic, request.partition)
+      if (
+        request.acks === Acks.All &&
+        led.state.isr.length < led.replica.config.minInsyncReplicas
+      ) {
+        throw new TributaryError(
+          ErrorCode.NotEnoughReplicas,
+          `${request.topic}-${request.partition} has ${led.state.isr.length} in-sync replica(s), fewer than min.insync.replicas ${led.replica.config.minInsyncReplicas}`,
+        )
+      }
+      log = await led.replica.ready()
+      const batches = producedBatches(request.records, log.config.maxMessageBytes)
+      const epoch = led.state.leaderEpoch
+      const appended = await Promise.all(
+        batches.map((batch) => (log as PartitionLog).append(batch, epoch)),
+      )
+      // Replication factor 1: the leader's commit is every in-sync replica's.
+      log.setHighWatermark(log.logEndOffset)
+      led.replica.notify()
+      const first = appended[0]
+      return {
+        ...NO_ERROR,
+        baseOffset: first?.baseOffset ?? -1,
+        logAppendTime: first?.logAppendTime ?? -1,
+        logStartOffset: log.logStartOffset,
+      }
+    } catch (error) {
+      this.#logFailure('produce', request, error)
+      return {
+        ...errorToWire(error),
+        baseOffset: -1,
+        logAppendTime: -1,
+        logStartOffset: log?.logStartOffset ?? -1,
+      }
+    }
+  }
+
+  /**
+   * Reads stored batches from `fetchOffset`: consumers up to the high watermark, followers (a
+   * replicaId among the partition's replicas) up to the log end. With `maxWaitMs`, waits until
+   * at least `minBytes` can be returned, woken by appends, not by polling.
+   */
+  async fetch(request: FetchRequest): Promise<FetchResponse> {
+    let offsets = NO_OFFSETS
+    try {
+      const deadline = this.#now() + Math.max(0, request.maxWaitMs)
+      for (;;) {
+        const led = this.#leaderOf(request.topic, request.partition)
+        checkLeaderEpoch(request, led)
+        const log = await led.replica.ready()
+        offsets = offsetsOf(log)
+        const isFollower = request.replicaId >= 0 && led.state.replicas.includes(request.replicaId)
+        const upTo = isFollower ? log.logEndOffset : log.highWatermark
+        const read = log.read(request.fetchOffset, request.maxBytes, upTo)
+        const remaining = deadline - this.#now()
+        if (read.sizeBytes >= request.minBytes || remaining <= 0 || this.#closing.signal.aborted) {
+          return { ...NO_ERROR, ...offsets, records: concatBatches(read.batches, read.sizeBytes) }
+        }
+        await led.replica.waitForChange(remaining, this.#closing.signal)
+      }
+    } catch (error) {
+      this.#logFailure('fetch', request, error)
+      return { ...errorToWire(error), ...offsets, records: new Uint8Array(0) }
+    }
+  }
+
+  /** The log start offset (earliest, -2) or the high watermark (latest, -1). */
+  async listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
+    let offsets = NO_OFFSETS
+    try {
+      const led = this.#leaderOf(request.topic, request.partition)
+      const log = await led.replica.ready()
+      offsets = offsetsOf(log)
+      const { highWatermark, logStartOffset } = offsets
+      switch (request.timestamp) {
+        case OffsetSpec.Earliest:
+          return { ...NO_ERROR, offset: logStartOffset, highWatermark, logStartOffset }
+        case OffsetSpec.Latest:
+          return { ...NO_ERROR, offset: highWatermark, highWatermark, logStartOffset }
+        default:
+          throw new TributaryError(
+            ErrorCode.InvalidRequest,
+            `ListOffsets by timestamp (${request.timestamp}) is not supported yet; use -2 (earliest) or -1 (latest)`,
+          )
+      }
+    } catch (error) {
+      this.#logFailure('listOffsets', request, error)
+      return {
+        ...errorToWire(error),
+        offset: -1,
+        highWatermark: offsets.highWatermark,
+        logStartOffset: offsets.logStartOffset,
+      }
+    }
+  }
+
+  /**
+   * Stops serving: waiting fetches answer at once with what they have, and new requests get
+   * NOT_LEADER_OR_FOLLOWER. The broker calls this when it shuts down; an in-process caller that
+   * only wants to let go of its client should not (see {@link inProcessClient}).
+   */
+  async close(): Promise<void> {
+    this.#closing.abort()
+  }
+
+  #leaderOf(topic: string, partition: number): LedPartition {
+    if (this.#closing.signal.aborted) {
+      throw new TributaryError(ErrorCode.NotLeaderOrFollower, 'the broker is shutting down')
+    }
+    return this.#replicas.leaderOf(topic, partition)
+  }
+
+  #logFailure(
+    api: string,
+    request: { readonly topic: string; readonly partition: number },
+    error: unknown,
+  ): void {
+    const fields = { api, topic: request.topic, partition: request.partition }
+    if (error instanceof TributaryError && error.code !== ErrorCode.KafkaStorageError) {
+      this.#logger.debug({ ...fields, code: error.code, reason: error.message }, 'request refused')
+    } else {
+      this.#logger.error({ ...fields, err: error }, 'request failed')
+    }
+  }
+}
+
+/**
+ * A view of `handler` whose `close` does nothing: what combined mode hands to an in-process
+ * caller (the gateway), so that letting go of the client does not stop the broker.
+ */
+export function inProcessClient(handler: DataPlaneClient): DataPlaneClient {
+  return {
+    produce: (request) => handler.produce(request),
+    fetch: (request) => handler.fetch(request),
+    listOffsets: (request) => handler.listOffsets(request),
+    close: async () => {},
+  }
+}
+
+/** KIP-320: a fetcher that knows an older leader epoch is fenced; a newer one is unknown here. */
+function checkLeaderEpoch(request: FetchRequest, led: LedPartition): void {
+  const wanted = request.currentLeaderEpoch
+  if (wanted < 0) return
+  const current = led.state.leaderEpoch
+  if (wanted < current) {
+    throw new TributaryError(
+      ErrorCode.FencedLeaderEpoch,
+      `leader epoch ${wanted} is older than the current ${current}`,
+    )
+  }
+  if (wanted > current) {
+    throw new TributaryError(
+      ErrorCode.UnknownLeaderEpoch,
+      `leader epoch ${wanted} is newer than this leader's ${current}`,
+    )
+  }
+}
+
+function offsetsOf(log: PartitionLog): LogOffsets {
+  return {
+    highWatermark: log.highWatermark,
+    logStartOffset: log.logStartOffset,
+    logEndOffset: log.logEndOffset,
+  }
+}

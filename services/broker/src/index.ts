@@ -1,0 +1,18 @@
+/**
+ * @tributary/broker: hosts partition replicas on PartitionLogs and serves the data plane. The
+ * pieces are exported for combined mode, which wires them in one process.
+ */
+export type { Broker, BrokerAddresses, BrokerDeps, BrokerSettings } from './app/index.ts'
+export { createBroker } from './app/index.ts'
+export type { BrokerConfig, FlushModeName } from './config/index.ts'
+export { BrokerConfigError, parseBrokerConfig } from './config/index.ts'
+export type { ControllerSessionOptions } from './controller-session/index.ts'
+export { ControllerSession, DEFAULT_HEARTBEAT_INTERVAL_MS } from './controller-session/index.ts'
+export type { DataPlaneHandlerOptions } from './handler/index.ts'
+export { DataPlaneHandler, inProcessClient } from './handler/index.ts'
+export type { BrokerHealth } from './http/index.ts'
+export type { BrokerMetrics } from './metrics/index.ts'
+export type { BrokerLogConfig, LedPartition, ReplicaManagerOptions } from './replica/index.ts'
+export { Replica, ReplicaManager } from './replica/index.ts'
+export type { DataPlaneServerOptions } from './server/index.ts'
+export { DataPlaneServer } from './server/index.ts'
