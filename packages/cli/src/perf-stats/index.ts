@@ -1,0 +1,5 @@
+export type { LatencySummary } from './latency.ts'
+export { DEFAULT_MAX_SAMPLES, LatencyRecorder, weightedPercentiles } from './latency.ts'
+export { reportProgress } from './progress.ts'
+export type { RunTotals, WindowTotals } from './report.ts'
+export { formatProgress, formatSummary, MB, WindowMeter } from './report.ts'
