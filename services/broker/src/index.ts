@@ -4,8 +4,8 @@
  */
 export type { Broker, BrokerAddresses, BrokerDeps, BrokerSettings } from './app/index.ts'
 export { createBroker } from './app/index.ts'
-export type { BrokerConfig, FlushModeName } from './config/index.ts'
-export { BrokerConfigError, parseBrokerConfig } from './config/index.ts'
+export type { BrokerConfig, FlushModeName, LogLevel, ParsedBrokerArgs } from './config/index.ts'
+export { BROKER_USAGE, parseBrokerConfig } from './config/index.ts'
 export type { ControllerSessionOptions } from './controller-session/index.ts'
 export { ControllerSession, DEFAULT_HEARTBEAT_INTERVAL_MS } from './controller-session/index.ts'
 export type { DataPlaneHandlerOptions } from './handler/index.ts'

@@ -209,3 +209,8 @@ export function fetchRequest(
     ...options,
   }
 }
+
+/** Resolves once `condition` holds, checking at every turn of the event loop. */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve))
+}

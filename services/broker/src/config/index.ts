@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { InvalidConfigError } from '@tributary/core'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller-session/index.ts'
 
 export const DEFAULT_BROKER_ID = 1
@@ -13,6 +14,9 @@ export const DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000
 
 export type FlushModeName = 'fsync' | 'os'
 
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof logLevels)[number]
+
 export interface BrokerConfig {
   readonly brokerId: number
   readonly dataDir: string
@@ -25,98 +29,129 @@ export interface BrokerConfig {
   /** `/health` and `/metrics`. */
   readonly httpPort: number
   readonly controllerUrl: string
-  readonly logLevel: string
+  readonly logLevel: LogLevel
   readonly heartbeatIntervalMs: number
   readonly retentionCheckIntervalMs: number
   /** How appends are made durable (see @tributary/storage's FlushMode). */
   readonly flushMode: FlushModeName
 }
 
-/** Each option: its flag, its environment variable. */
+/** Each option: its flag, its environment variable, its default as the usage text shows it. */
 const options = {
-  'broker-id': { type: 'string', env: 'BROKER_ID' },
-  'data-dir': { type: 'string', env: 'TRIBUTARY_DATA_DIR' },
-  host: { type: 'string', env: 'BROKER_HOST' },
-  'advertised-host': { type: 'string', env: 'BROKER_ADVERTISED_HOST' },
-  port: { type: 'string', env: 'BROKER_PORT' },
-  'http-port': { type: 'string', env: 'BROKER_HTTP_PORT' },
-  controller: { type: 'string', env: 'TRIBUTARY_CONTROLLER' },
-  'log-level': { type: 'string', env: 'LOG_LEVEL' },
-  'heartbeat-interval-ms': { type: 'string', env: 'BROKER_HEARTBEAT_INTERVAL_MS' },
-  'retention-check-interval-ms': { type: 'string', env: 'BROKER_RETENTION_CHECK_INTERVAL_MS' },
-  'flush-mode': { type: 'string', env: 'BROKER_FLUSH_MODE' },
+  'broker-id': { env: 'BROKER_ID', default: String(DEFAULT_BROKER_ID) },
+  'data-dir': { env: 'TRIBUTARY_DATA_DIR', default: DEFAULT_DATA_DIR },
+  host: { env: 'BROKER_HOST', default: DEFAULT_BROKER_HOST },
+  'advertised-host': {
+    env: 'BROKER_ADVERTISED_HOST',
+    default: "the host (this machine's name for 0.0.0.0 or ::)",
+  },
+  port: { env: 'BROKER_PORT', default: String(DEFAULT_BROKER_PORT) },
+  'http-port': { env: 'BROKER_HTTP_PORT', default: String(DEFAULT_BROKER_HTTP_PORT) },
+  controller: { env: 'TRIBUTARY_CONTROLLER', default: DEFAULT_CONTROLLER_URL },
+  'log-level': { env: 'LOG_LEVEL', default: DEFAULT_LOG_LEVEL },
+  'heartbeat-interval-ms': {
+    env: 'BROKER_HEARTBEAT_INTERVAL_MS',
+    default: String(DEFAULT_HEARTBEAT_INTERVAL_MS),
+  },
+  'retention-check-interval-ms': {
+    env: 'BROKER_RETENTION_CHECK_INTERVAL_MS',
+    default: String(DEFAULT_RETENTION_CHECK_INTERVAL_MS),
+  },
+  'flush-mode': { env: 'BROKER_FLUSH_MODE', default: 'fsync' },
 } as const
 
 type OptionName = keyof typeof options
 
-/** Thrown for a flag or value the broker cannot start with; main prints it and exits 2. */
-export class BrokerConfigError extends Error {
-  override readonly name = 'BrokerConfigError'
-}
+export const BROKER_USAGE = `Usage: tributary-broker [options]
+
+Options (each also read from the environment variable shown):
+${Object.entries(options)
+  .map(([flag, option]) => `  --${flag.padEnd(28)} ${option.env} (default ${option.default})`)
+  .join('\n')}
+  --help                         show this text`
+
+export type ParsedBrokerArgs =
+  | { readonly help: true }
+  | { readonly help: false; readonly config: BrokerConfig }
 
 /**
  * The broker's config from its flags, then its environment, then the defaults. Unknown flags
- * and malformed values are refused. `hostname` names this machine, for the advertised host
- * when binding to every interface.
+ * and malformed values are refused with INVALID_CONFIG naming the setting. `hostname` names this
+ * machine, the advertised host when binding to every interface.
  */
 export function parseBrokerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   hostname = 'localhost',
-): BrokerConfig {
-  let values: Partial<Record<OptionName, string>>
+): ParsedBrokerArgs {
+  let values: Record<string, string | boolean | undefined>
   try {
-    const parsed = parseArgs({
+    const flags = Object.fromEntries(
+      Object.keys(options).map((name) => [name, { type: 'string' as const }]),
+    )
+    values = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(
-        Object.keys(options).map((name) => [name, { type: 'string' as const }]),
-      ),
+      options: { ...flags, help: { type: 'boolean' } },
       strict: true,
       allowPositionals: false,
-    })
-    values = parsed.values as Partial<Record<OptionName, string>>
+    }).values
   } catch (error) {
-    throw new BrokerConfigError(error instanceof Error ? error.message : String(error))
+    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
   }
+  if (values.help === true) return { help: true }
   const get = (name: OptionName): string | undefined => {
-    const value = values[name] ?? env[options[name].env]
+    const flag = values[name]
+    const value = typeof flag === 'string' ? flag : env[options[name].env]
     return value === undefined || value === '' ? undefined : value
   }
   const host = get('host') ?? DEFAULT_BROKER_HOST
   const wildcard = host === '0.0.0.0' || host === '::'
   const flushMode = get('flush-mode') ?? 'fsync'
   if (flushMode !== 'fsync' && flushMode !== 'os') {
-    throw new BrokerConfigError(`--flush-mode must be fsync or os, got '${flushMode}'`)
+    throw new InvalidConfigError(`--flush-mode must be fsync or os, got '${flushMode}'`)
+  }
+  const logLevel = get('log-level') ?? DEFAULT_LOG_LEVEL
+  if (!isLogLevel(logLevel)) {
+    throw new InvalidConfigError(
+      `--log-level must be one of ${logLevels.join(', ')}, got '${logLevel}'`,
+    )
   }
   const controllerUrl = get('controller') ?? DEFAULT_CONTROLLER_URL
   if (!URL.canParse(controllerUrl)) {
-    throw new BrokerConfigError(`--controller must be a URL, got '${controllerUrl}'`)
+    throw new InvalidConfigError(`--controller must be a URL, got '${controllerUrl}'`)
   }
   return {
-    brokerId: integer('broker-id', get('broker-id'), DEFAULT_BROKER_ID, 0, 0x7fff_ffff),
-    dataDir: get('data-dir') ?? DEFAULT_DATA_DIR,
-    host,
-    advertisedHost: get('advertised-host') ?? (wildcard ? hostname : host),
-    port: integer('port', get('port'), DEFAULT_BROKER_PORT, 0, 65_535),
-    httpPort: integer('http-port', get('http-port'), DEFAULT_BROKER_HTTP_PORT, 0, 65_535),
-    controllerUrl,
-    logLevel: get('log-level') ?? DEFAULT_LOG_LEVEL,
-    heartbeatIntervalMs: integer(
-      'heartbeat-interval-ms',
-      get('heartbeat-interval-ms'),
-      DEFAULT_HEARTBEAT_INTERVAL_MS,
-      1,
-      3_600_000,
-    ),
-    retentionCheckIntervalMs: integer(
-      'retention-check-interval-ms',
-      get('retention-check-interval-ms'),
-      DEFAULT_RETENTION_CHECK_INTERVAL_MS,
-      1,
-      0x7fff_ffff,
-    ),
-    flushMode,
+    help: false,
+    config: {
+      brokerId: integer('broker-id', get('broker-id'), DEFAULT_BROKER_ID, 0, 0x7fff_ffff),
+      dataDir: get('data-dir') ?? DEFAULT_DATA_DIR,
+      host,
+      advertisedHost: get('advertised-host') ?? (wildcard ? hostname : host),
+      port: integer('port', get('port'), DEFAULT_BROKER_PORT, 0, 65_535),
+      httpPort: integer('http-port', get('http-port'), DEFAULT_BROKER_HTTP_PORT, 0, 65_535),
+      controllerUrl,
+      logLevel,
+      heartbeatIntervalMs: integer(
+        'heartbeat-interval-ms',
+        get('heartbeat-interval-ms'),
+        DEFAULT_HEARTBEAT_INTERVAL_MS,
+        1,
+        3_600_000,
+      ),
+      retentionCheckIntervalMs: integer(
+        'retention-check-interval-ms',
+        get('retention-check-interval-ms'),
+        DEFAULT_RETENTION_CHECK_INTERVAL_MS,
+        1,
+        0x7fff_ffff,
+      ),
+      flushMode,
+    },
   }
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return (logLevels as readonly string[]).includes(value)
 }
 
 function integer(
@@ -129,7 +164,7 @@ function integer(
   if (raw === undefined) return fallback
   const value = Number(raw)
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new BrokerConfigError(
+    throw new InvalidConfigError(
       `--${name} (${options[name].env}) must be an integer in [${min}, ${max}], got '${raw}'`,
     )
   }

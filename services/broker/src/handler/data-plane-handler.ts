@@ -110,8 +110,9 @@ export class DataPlaneHandler implements DataPlaneClient {
     let offsets = NO_OFFSETS
     try {
       const deadline = this.#now() + Math.max(0, request.maxWaitMs)
+      // Refused once the handler is closed; a fetch already waiting answers with what it has.
+      let led = this.#leaderOf(request.topic, request.partition)
       for (;;) {
-        const led = this.#leaderOf(request.topic, request.partition)
         checkLeaderEpoch(request, led)
         const log = await led.replica.ready()
         offsets = offsetsOf(log)
@@ -123,6 +124,7 @@ export class DataPlaneHandler implements DataPlaneClient {
           return { ...NO_ERROR, ...offsets, records: concatBatches(read.batches, read.sizeBytes) }
         }
         await led.replica.waitForChange(remaining, this.#closing.signal)
+        led = this.#replicas.leaderOf(request.topic, request.partition)
       }
     } catch (error) {
       this.#logFailure('fetch', request, error)
