@@ -206,6 +206,8 @@ export const createFakeGateway = (options: FakeGatewayOptions = {}) => {
       body,
     })
     if (init?.signal?.aborted) throw new DOMException('aborted', 'AbortError')
+    // Like Node's fetch, keep a listener on the signal after the request is done.
+    init?.signal?.addEventListener('abort', () => {})
     return route(method, url.pathname, url.searchParams, body)
   }
 

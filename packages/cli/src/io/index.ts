@@ -29,16 +29,31 @@ export interface Io {
   now(): number
 }
 
-const sinkOf = (stream: NodeJS.WritableStream): TextSink => ({
-  write: (text) =>
-    new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error)
-      stream.once('error', onError)
-      const accepted = stream.write(text, () => stream.off('error', onError))
-      if (accepted) resolve()
-      else stream.once('drain', () => resolve())
-    }),
-})
+/**
+ * A sink on a process stream. A broken stream (the reader of a pipe went away: `| head`) is
+ * reported once through `onBroken` and later writes are dropped, so commands end quietly.
+ */
+const sinkOf = (stream: NodeJS.WriteStream, onBroken: () => void): TextSink => {
+  let broken = false
+  stream.on('error', () => {
+    broken = true
+    onBroken()
+  })
+  return {
+    write: (text) =>
+      new Promise((resolve) => {
+        if (broken) return resolve()
+        if (stream.write(text)) return resolve()
+        const done = (): void => {
+          stream.off('drain', done)
+          stream.off('error', done)
+          resolve()
+        }
+        stream.once('drain', done)
+        stream.once('error', done)
+      }),
+  }
+}
 
 const watchableStdin = (): boolean => {
   try {
@@ -50,16 +65,18 @@ const watchableStdin = (): boolean => {
   }
 }
 
-/** The process's own streams and signals. Call `dispose` when the command is done. */
+/**
+ * The process's own streams and signals. SIGINT and SIGTERM are caught only once a command
+ * asks for `interrupt` (so `start` keeps its own signal handling). Call `dispose` when done.
+ */
 export const createProcessIo = (): Io & { dispose(): void } => {
   const controller = new AbortController()
   const onSignal = (): void => controller.abort()
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  let signalsCaught = false
   let stdinTouched = false
   return {
-    stdout: sinkOf(process.stdout),
-    stderr: sinkOf(process.stderr),
+    stdout: sinkOf(process.stdout, onSignal),
+    stderr: sinkOf(process.stderr, () => {}),
     lines: () => {
       stdinTouched = true
       return createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })
@@ -73,7 +90,14 @@ export const createProcessIo = (): Io & { dispose(): void } => {
         process.stdin.on('data', () => {})
         process.stdin.resume()
       }),
-    interrupt: controller.signal,
+    get interrupt() {
+      if (!signalsCaught) {
+        signalsCaught = true
+        process.once('SIGINT', onSignal)
+        process.once('SIGTERM', onSignal)
+      }
+      return controller.signal
+    },
     now: () => performance.now(),
     dispose() {
       process.off('SIGINT', onSignal)

@@ -123,6 +123,22 @@ export const createRestClient = (options: RestClientOptions): RestClient => {
   let clusterIdPromise: Promise<string> | undefined
 
   const request = async (spec: RequestSpec): Promise<unknown> => {
+    // Each request gets its own signal, tied to the caller's only while it runs: fetch keeps
+    // its listener on a signal it was given, and a long-lived one would collect thousands.
+    const { signal } = spec
+    if (signal === undefined) return send(spec, undefined)
+    if (signal.aborted) throw signal.reason
+    const controller = new AbortController()
+    const abort = (): void => controller.abort(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    try {
+      return await send(spec, controller.signal)
+    } finally {
+      signal.removeEventListener('abort', abort)
+    }
+  }
+
+  const send = async (spec: RequestSpec, signal: AbortSignal | undefined): Promise<unknown> => {
     const headers: Record<string, string> = { accept: spec.accept }
     if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? V3_JSON
     let response: Response
@@ -131,17 +147,17 @@ export const createRestClient = (options: RestClientOptions): RestClient => {
         method: spec.method,
         headers,
         ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
-        ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+        ...(signal === undefined ? {} : { signal }),
       })
     } catch (error) {
-      if (spec.signal?.aborted) throw error
+      if (signal?.aborted) throw error
       throw new UnreachableError(`cannot reach ${baseUrl}: ${rootMessage(error)}`, error)
     }
     let text: string
     try {
       text = await response.text()
     } catch (error) {
-      if (spec.signal?.aborted) throw error
+      if (signal?.aborted) throw error
       throw new UnreachableError(`connection to ${baseUrl} broke: ${rootMessage(error)}`, error)
     }
     if (!response.ok) throw serverErrorOf(response.status, response.statusText, text)
