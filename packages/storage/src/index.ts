@@ -1,6 +1,7 @@
 /**
  * @tributary/storage: the partition log. Kafka RecordBatch v2 batches in SQLite segment files,
- * reached through a driver seam so the same code runs on Node, Bun and Deno.
+ * reached through a driver seam so the same code runs on Node, Bun and Deno; and the embedded
+ * metadata backend (metadata log and controller election in one SQLite file) for combined mode.
  */
 export type {
   SqlDatabase,
@@ -31,4 +32,19 @@ export {
   PartitionLog,
   resolveLogConfig,
 } from './log/index.ts'
+export type {
+  EmbeddedControllerElectionOptions,
+  EmbeddedMetadataLogOptions,
+  MetadataFileOptions,
+  MetadataLocation,
+} from './metadata-log/index.ts'
+export {
+  DEFAULT_CANDIDATE_POLL_INTERVAL_MS,
+  DEFAULT_CONTROLLER_LEASE_MS,
+  DEFAULT_METADATA_BUSY_TIMEOUT_MS,
+  DEFAULT_METADATA_POLL_INTERVAL_MS,
+  EmbeddedControllerElection,
+  EmbeddedMetadataLog,
+  METADATA_FILE,
+} from './metadata-log/index.ts'
 export type { SegmentSummary } from './segment/index.ts'
