@@ -1,0 +1,6 @@
+/**
+ * HTTP plumbing shared by the routes: request bodies with a size limit, JSON parsing with the
+ * REST Proxy's 400, and the error handler.
+ */
+export { parseJson, readBody, readJson } from './body.ts'
+export { createErrorHandler, errorResponse } from './on-error.ts'

@@ -1,0 +1,69 @@
+/**
+ * The text at the top of the OpenAPI document: what the API is compatible with, its error
+ * codes, and where it deliberately differs from the Confluent REST Proxy.
+ */
+export const apiDescription = `
+Tributary's HTTP gateway, compatible with the **Confluent REST Proxy** API v2 and v3: the same
+paths, media types, JSON shapes and error codes, so a client written for the REST Proxy works
+unchanged. Keys are partitioned with Kafka's murmur2, so a keyed record lands on the partition a
+Kafka client would choose.
+
+## Media types
+- v2 produce bodies: \`application/vnd.kafka.binary.v2+json\` (keys and values base64) or
+  \`application/vnd.kafka.json.v2+json\` (keys and values any JSON). Any other Content-Type,
+  a missing one included, is 415. The schema formats (avro, jsonschema, protobuf) need a Schema
+  Registry, which Tributary does not have: 415.
+- v2 responses: \`application/vnd.kafka.v2+json\` (also \`application/vnd.kafka+json\` or
+  \`application/json\` when Accept asks for them); an Accept header that rules all of them out
+  is 406.
+- v3: \`application/json\` both ways (a missing Content-Type is taken as JSON).
+
+## Errors
+Every error is \`{"error_code": N, "message": "…"}\`; a 5-digit code starts with its HTTP status.
+- 400: malformed JSON or query parameter (error_code 400); 40002: Kafka refused the request
+  (topic exists, bad partition count or replication factor, bad config, invalid topic name,
+  offset out of range).
+- 404: unknown path or cluster (404); v2 unknown topic 40401, unknown partition 40402; v3 unknown
+  topic or partition 40403 ("This server does not host this topic-partition.").
+- 406 / 40601: nothing acceptable / records not readable in the Accept header's embedded format.
+- 413: body larger than the gateway accepts. 415: unsupported Content-Type.
+- 422: a well-formed body that breaks the rules (error_code 422, e.g. "records may not be
+  empty"); 42206: a schema-based v3 type (no Schema Registry); 42207: bad base64.
+- 429: the async produce buffer is full.
+- 50002: a Kafka error retrying will not fix (e.g. a record larger than the topic's
+  max.message.bytes); 50003: a retriable Kafka error (no leader, broker unreachable, timeout):
+  the gateway already retried against fresher metadata before answering.
+- v2 produce reports per-record failures inside \`offsets\` with HTTP 200, as the REST Proxy
+  does; v3 produce reports them per record in the delivery reports.
+
+## Produce
+Concurrent produce requests to one partition are coalesced into one record batch before they
+reach the partition's leader; each record still gets its own offset. By default a produce is
+answered after the leader's durable commit (acks=all). Add \`?async=true\` to a v2 or v3 produce
+to be answered as soon as the gateway has accepted the records, before the broker has them: the
+response carries partitions but no offsets (v2: HTTP 202, \`offset: null\`; v3: reports with
+\`error_code: 202\`, \`offset: null\`). **At-most-once**: a record lost afterwards (broker down past
+the retry bound, gateway stopped) is only logged and counted in
+\`tributary_gateway_async_produce_failures_total\`; nobody is told.
+
+The v3 records endpoint also takes a stream: many JSON objects concatenated in one chunked
+request body (or one JSON array of them), parsed as the bytes arrive, with one delivery report
+per record written to the response as each completes, in request order, separated by \`\\r\\n\`.
+Once the first record is read the status is 200 and failures are per-record reports.
+
+## Extensions beyond the REST Proxy
+- \`GET /topics/{topic}/partitions/{partition}/records?offset=&max_bytes=&timeout=\`: a stateless
+  partition read, as Redpanda's HTTP Proxy offers, returning records with \`timestamp\` (ms since
+  the epoch) and \`headers\` encoded as the REST Proxy v3 produce request takes them
+  (\`[{"name": …, "value": base64 or null}]\`).
+- The async produce option above.
+
+## Deliberate differences from the REST Proxy
+- v2 produce to an unknown topic answers 404/40401 at once (the REST Proxy's producer waits for
+  the topic's metadata, then fails each record with 50003).
+- An invalid topic name is 400/40002 (the REST Proxy answers 500/50002).
+- Bad base64 is 422/42207 (the REST Proxy answers 408/40801, a serialization error).
+- Body shape errors are 422 (error_code 422); recent REST Proxy versions answer type mismatches
+  with 400.
+- v3 create topic answers with the created topic's real partition count.
+`.trim()

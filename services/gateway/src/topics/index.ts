@@ -1,0 +1,59 @@
+import {
+  describeTopicConfig,
+  parseTopicConfigs,
+  type TopicConfig,
+  type TopicConfigEntry,
+  type TopicState,
+} from '@tributary/core'
+import { badRequest } from '../errors/index.ts'
+
+/**
+ * Reading topics out of the metadata image for the REST shapes, and the small parsers of path
+ * and query values every route shares.
+ */
+
+/** Every config of a topic, its overrides applied (a stored override that no longer parses is skipped). */
+export function topicConfigEntries(topic: TopicState): TopicConfigEntry[] {
+  let overrides: Partial<TopicConfig> = {}
+  try {
+    overrides = parseTopicConfigs(topic.configs)
+  } catch {
+    overrides = {}
+  }
+  return describeTopicConfig(overrides)
+}
+
+/** A topic's replication factor: its first partition's replica count (0 with no partitions). */
+export function replicationFactorOf(topic: TopicState): number {
+  return topic.partitions[0]?.replicas.length ?? 0
+}
+
+/** A partition id from a path: a non-negative int32, else undefined (answered as not found). */
+export function parsePartitionId(raw: string | undefined): number | undefined {
+  if (raw === undefined || !/^[0-9]{1,10}$/.test(raw)) return undefined
+  const value = Number(raw)
+  return value <= 0x7fff_ffff ? value : undefined
+}
+
+/** An optional integer query parameter within [min, max]; 400 when malformed. */
+export function integerQuery(
+  raw: string | undefined,
+  name: string,
+  range: { min: number; max?: number },
+): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const value = /^-?[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < range.min) {
+    throw badRequest(
+      `Query parameter ${name} must be an integer of at least ${range.min}, got ${JSON.stringify(raw)}`,
+    )
+  }
+  return range.max === undefined ? value : Math.min(value, range.max)
+}
+
+/** The `async` produce flag: absent or `false` is false, `true` is true, anything else 400. */
+export function asyncFlag(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  throw badRequest(`Query parameter async must be true or false, got ${JSON.stringify(raw)}`)
+}

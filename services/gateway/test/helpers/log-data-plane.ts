@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  type BrokerEndpoint,
+  type DataPlaneClient,
+  type DataPlaneConnector,
+  type ErrorCode,
+  errorCodeInfo,
+  errorToWire,
+  type FetchRequest,
+  type FetchResponse,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+  NO_ERROR,
+  OffsetSpec,
+  type ProduceRequest,
+  type ProduceResponse,
+  TributaryError,
+} from '@tributary/core'
+import { PartitionLog } from '@tributary/storage'
+
+/**
+ * A test fixture standing in for a broker (the gateway may not depend on the broker service;
+ * the root `test/` workspace runs the real one): Produce, Fetch and ListOffsets served from
+ * real partition logs (@tributary/storage) in a temporary directory, one per topic-partition,
+ * with hooks to observe the batches that arrive and to inject the failures a real broker or
+ * connection would produce.
+ */
+export class LogDataPlane implements DataPlaneConnector {
+  readonly dir = mkdtempSync(join(tmpdir(), 'gateway-test-'))
+  readonly #logs = new Map<string, Promise<PartitionLog>>()
+  /** Every produce request received: topic, partition, and the records it carried. */
+  readonly produced: { topic: string; partition: number; records: number }[] = []
+  /** Answers the next produce requests with these error codes instead of appending. */
+  readonly failures: ErrorCode[] = []
+  /** Rejects the next produce calls, as a lost connection does. */
+  rejections = 0
+  /** While set, produce requests wait for it before appending. */
+  gate: Promise<void> | undefined
+  readonly connected: number[] = []
+  readonly maxMessageBytes: number | undefined
+
+  constructor(options: { maxMessageBytes?: number } = {}) {
+    this.maxMessageBytes = options.maxMessageBytes
+  }
+
+  connect(brokerId: number, _endpoint: BrokerEndpoint): DataPlaneClient {
+    this.connected.push(brokerId)
+    return {
+      produce: (request) => this.#produce(request),
+      fetch: (request) => this.#fetch(request),
+      listOffsets: (request) => this.#listOffsets(request),
+      close: async () => {},
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const log of this.#logs.values()) await (await log).close()
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+
+  log(topic: string, partition: number): Promise<PartitionLog> {
+    const key = `${topic}-${partition}`
+    let log = this.#logs.get(key)
+    if (log === undefined) {
+      const config =
+        this.maxMessageBytes === undefined ? {} : { maxMessageBytes: this.maxMessageBytes }
+      log = PartitionLog.open({ dir: join(this.dir, key), config: { ...config, flushMode: 'os' } })
+      this.#logs.set(key, log)
+    }
+    return log
+  }
+
+  async #produce(request: ProduceRequest): Promise<ProduceResponse> {
+    if (this.rejections > 0) {
+      this.rejections--
+      throw new Error('connection reset')
+    }
+    await this.gate
+    const failure = this.failures.shift()
+    if (failure !== undefined) {
+      return {
+        errorCode: errorCodeInfo[failure].kafkaCode,
+        errorMessage: failure,
+        baseOffset: -1,
+        logAppendTime: -1,
+        logStartOffset: -1,
+      }
+    }
+    const view = new DataView(request.records.buffer, request.records.byteOffset)
+    this.produced.push({
+      topic: request.topic,
+      partition: request.partition,
+      records: view.getInt32(57),
+    })
+    const log = await this.log(request.topic, request.partition)
+    try {
+      const result = await log.append(request.records, 0)
+      log.setHighWatermark(log.logEndOffset)
+      return {
+        ...NO_ERROR,
+        baseOffset: result.baseOffset,
+        logAppendTime: result.logAppendTime,
+        logStartOffset: log.logStartOffset,
+      }
+    } catch (error) {
+      if (!(error instanceof TributaryError)) throw error
+      return { ...errorToWire(error), baseOffset: -1, logAppendTime: -1, logStartOffset: -1 }
+    }
+  }
+
+  async #fetch(request: FetchRequest): Promise<FetchResponse> {
+    const log = await this.log(request.topic, request.partition)
+    try {
+      const read = log.read(request.fetchOffset, request.maxBytes, log.highWatermark)
+      const records = new Uint8Array(read.sizeBytes)
+      let at = 0
+      for (const batch of read.batches) {
+        records.set(batch, at)
+        at += batch.length
+      }
+      return {
+        ...NO_ERROR,
+        highWatermark: log.highWatermark,
+        logStartOffset: log.logStartOffset,
+        logEndOffset: log.logEndOffset,
+        records,
+      }
+    } catch (error) {
+      if (!(error instanceof TributaryError)) throw error
+      return {
+        ...errorToWire(error),
+        highWatermark: -1,
+        logStartOffset: -1,
+        logEndOffset: -1,
+        records: new Uint8Array(0),
+      }
+    }
+  }
+
+  async #listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse> {
+    const log = await this.log(request.topic, request.partition)
+    const offset =
+      request.timestamp === OffsetSpec.Earliest ? log.logStartOffset : log.highWatermark
+    return {
+      ...NO_ERROR,
+      offset,
+      highWatermark: log.highWatermark,
+      logStartOffset: log.logStartOffset,
+    }
+  }
+}
