@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const config = readConfig()
   const logger = pino({
     level: config.logLevel,
-    base: { service: 'broker', brokerId: config.brokerId, pid: process.pid },
+    base: { service: 'broker', pid: process.pid },
   })
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception')

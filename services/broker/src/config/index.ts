@@ -43,7 +43,7 @@ const options = {
   host: { env: 'BROKER_HOST', default: DEFAULT_BROKER_HOST },
   'advertised-host': {
     env: 'BROKER_ADVERTISED_HOST',
-    default: "the host (this machine's name for 0.0.0.0 or ::)",
+    default: "--host; this machine's name when that is 0.0.0.0 or ::",
   },
   port: { env: 'BROKER_PORT', default: String(DEFAULT_BROKER_PORT) },
   'http-port': { env: 'BROKER_HTTP_PORT', default: String(DEFAULT_BROKER_HTTP_PORT) },

@@ -1,0 +1,87 @@
+import { ErrorCode, TributaryError } from '@tributary/core'
+import { describe, expect, it } from 'vitest'
+import { BROKER_USAGE, parseBrokerConfig } from '../src/config/index.ts'
+
+function config(argv: string[], env: Record<string, string> = {}, hostname?: string) {
+  const parsed = parseBrokerConfig(argv, env, hostname)
+  if (parsed.help) throw new Error('unexpected --help')
+  return parsed.config
+}
+
+function refusal(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    parseBrokerConfig(argv, env)
+  } catch (error) {
+    if (error instanceof TributaryError && error.code === ErrorCode.InvalidConfig) {
+      return error.message
+    }
+    throw error
+  }
+  throw new Error('expected INVALID_CONFIG')
+}
+
+describe('broker config', () => {
+  it('has the defaults of docs/services.md', () => {
+    expect(config([])).toEqual({
+      brokerId: 1,
+      dataDir: './data',
+      host: '127.0.0.1',
+      advertisedHost: '127.0.0.1',
+      port: 9092,
+      httpPort: 9094,
+      controllerUrl: 'http://127.0.0.1:9093',
+      logLevel: 'info',
+      heartbeatIntervalMs: 1000,
+      retentionCheckIntervalMs: 300_000,
+      flushMode: 'fsync',
+    })
+  })
+
+  it('takes flags over environment variables over defaults', () => {
+    const env = {
+      BROKER_ID: '7',
+      BROKER_PORT: '19092',
+      BROKER_HTTP_PORT: '19094',
+      TRIBUTARY_CONTROLLER: 'http://controller:9093',
+      TRIBUTARY_DATA_DIR: '/var/lib/tributary',
+      LOG_LEVEL: 'debug',
+    }
+    expect(config([], env)).toMatchObject({
+      brokerId: 7,
+      port: 19092,
+      httpPort: 19094,
+      controllerUrl: 'http://controller:9093',
+      dataDir: '/var/lib/tributary',
+      logLevel: 'debug',
+    })
+    expect(config(['--broker-id', '3', '--port=0', '--flush-mode', 'os'], env)).toMatchObject({
+      brokerId: 3,
+      port: 0,
+      httpPort: 19094,
+      flushMode: 'os',
+    })
+  })
+
+  it('advertises this machine when binding to every interface', () => {
+    expect(config(['--host', '0.0.0.0'], {}, 'broker-7.local').advertisedHost).toBe(
+      'broker-7.local',
+    )
+    expect(config(['--host', '0.0.0.0', '--advertised-host', 'b7'], {}).advertisedHost).toBe('b7')
+  })
+
+  it('refuses unknown flags and malformed values, naming them', () => {
+    expect(refusal(['--brokers', '1'])).toContain('brokers')
+    expect(refusal(['--port', '70000'])).toContain('--port')
+    expect(refusal([], { BROKER_ID: 'one' })).toContain('BROKER_ID')
+    expect(refusal(['--controller', 'not a url'])).toContain('--controller')
+    expect(refusal(['--log-level', 'loud'])).toContain('--log-level')
+    expect(refusal(['--flush-mode', 'never'])).toContain('--flush-mode')
+  })
+
+  it('answers --help with the usage, which names every flag', () => {
+    expect(parseBrokerConfig(['--help'], {})).toEqual({ help: true })
+    for (const flag of ['--broker-id', '--port', '--http-port', '--controller', '--data-dir']) {
+      expect(BROKER_USAGE).toContain(flag)
+    }
+  })
+})
