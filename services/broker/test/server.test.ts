@@ -130,6 +130,17 @@ describe('data-plane server over TCP, with TcpDataPlaneConnector', () => {
     expect(frames).toEqual([8])
   })
 
+  it('closes the connection when an acks=0 produce fails, the only way its producer can tell', async () => {
+    const { handler } = await brokerWithTopic('t')
+    const { endpoint } = await serve(handler)
+    const socket = await rawSocket(endpoint.port)
+    socket.write(
+      encodeProduceRequest(1, produceRequest('unknown', batchOf(['lost']), { acks: Acks.None })),
+    )
+    await closed(socket)
+    expect(socket.destroyed).toBe(true)
+  })
+
   it('closes a connection that sends a malformed frame, logs it, and keeps serving others', async () => {
     const { handler } = await brokerWithTopic('t')
     const logger = createMemoryLogger()
