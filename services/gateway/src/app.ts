@@ -15,7 +15,7 @@ import {
 import type { GatewayContext } from './context/index.ts'
 import { RestError, RestErrorCode } from './errors/index.ts'
 import { PartitionReader } from './fetch/index.ts'
-import { createErrorHandler, errorResponse } from './http/index.ts'
+import { createErrorHandler, errorResponse, validationHook } from './http/index.ts'
 import { createMetrics, type GatewayMetrics } from './metrics/index.ts'
 import { apiDescription, contentOf, named, registerComponents } from './openapi/index.ts'
 import { BatchSender, Coalescer, Producer } from './produce/index.ts'
@@ -93,7 +93,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   }
 
   let closing = false
-  const app = new OpenAPIHono()
+  const app = new OpenAPIHono({ defaultHook: validationHook })
   app.onError(createErrorHandler(logger))
   app.notFound((c) => errorResponse(c, new RestError(RestErrorCode.NotFound, 'HTTP 404 Not Found')))
   app.use('*', async (c, next) => {

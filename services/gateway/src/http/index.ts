@@ -4,3 +4,4 @@
  */
 export { parseJson, readBody, readJson } from './body.ts'
 export { createErrorHandler, errorResponse } from './on-error.ts'
+export { validationHook } from './validation.ts'

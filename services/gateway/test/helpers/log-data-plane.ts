@@ -31,13 +31,15 @@ export class LogDataPlane implements DataPlaneConnector {
   readonly dir = mkdtempSync(join(tmpdir(), 'gateway-test-'))
   readonly #logs = new Map<string, Promise<PartitionLog>>()
   /** Every produce request received: topic, partition, and the records it carried. */
-  readonly produced: { topic: string; partition: number; records: number }[] = []
-  /** Answers the next produce requests with these error codes instead of appending. */
-  readonly failures: ErrorCode[] = []
+  readonly produced: { topic: string; partition: number; records: number; bytes: number }[] = []
+  /** Answers the next produce requests (to `partition`, or any) with these errors instead of appending. */
+  readonly failures: { code: ErrorCode; partition?: number }[] = []
   /** Rejects the next produce calls, as a lost connection does. */
   rejections = 0
   /** While set, produce requests wait for it before appending. */
   gate: Promise<void> | undefined
+  /** Produce requests that reached the gate (whether or not it was closed). */
+  arrived = 0
   readonly connected: number[] = []
   readonly maxMessageBytes: number | undefined
 
@@ -77,12 +79,16 @@ export class LogDataPlane implements DataPlaneConnector {
       this.rejections--
       throw new Error('connection reset')
     }
+    this.arrived++
     await this.gate
-    const failure = this.failures.shift()
+    const index = this.failures.findIndex(
+      (failure) => failure.partition === undefined || failure.partition === request.partition,
+    )
+    const failure = index < 0 ? undefined : this.failures.splice(index, 1)[0]
     if (failure !== undefined) {
       return {
-        errorCode: errorCodeInfo[failure].kafkaCode,
-        errorMessage: failure,
+        errorCode: errorCodeInfo[failure.code].kafkaCode,
+        errorMessage: `injected ${failure.code}`,
         baseOffset: -1,
         logAppendTime: -1,
         logStartOffset: -1,
@@ -93,6 +99,7 @@ export class LogDataPlane implements DataPlaneConnector {
       topic: request.topic,
       partition: request.partition,
       records: view.getInt32(57),
+      bytes: request.records.length,
     })
     const log = await this.log(request.topic, request.partition)
     try {
