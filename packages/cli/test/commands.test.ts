@@ -131,6 +131,17 @@ describe('tributary topics', () => {
     expect(described.stdout).toMatch(/\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\n$/)
     expect(gateway.requests.some((r) => r.path === '/topics/t/partitions')).toBe(true)
   })
+
+  it('says in one line that --alter needs the PATCH route when the gateway lacks it', async () => {
+    const { gateway, run } = setup({ withoutPatchRoute: true })
+    gateway.addTopic('t', 1)
+    const result = await run(['topics', '--alter', '--topic', 't', '--partitions', '2'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      'Error: the gateway does not serve PATCH /v3/clusters/{cluster_id}/topics/{topic_name}, ' +
+        'the REST Proxy call that raises partitions_count (error_code 404)\n',
+    )
+  })
 })
 
 describe('tributary console-producer', () => {

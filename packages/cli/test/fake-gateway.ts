@@ -23,6 +23,8 @@ interface FakeTopic {
 export interface FakeGatewayOptions {
   /** Answer the v3 replicas route with a plain 404, as a gateway that lacks it would. */
   readonly withoutReplicasRoute?: boolean
+  /** Answer PATCH of a topic with a plain 404, as a gateway without the route would. */
+  readonly withoutPatchRoute?: boolean
   /** Per-record produce failure for values equal to this base64 string. */
   readonly refuseValue?: string
 }
@@ -109,6 +111,9 @@ export const createFakeGateway = (options: FakeGatewayOptions = {}) => {
         if (method === 'DELETE') {
           topics.delete(name)
           return new Response(null, { status: 204 })
+        }
+        if (method === 'PATCH' && options.withoutPatchRoute) {
+          return new Response('404 Not Found', { status: 404 })
         }
         if (method === 'PATCH') {
           const count = (body as { partitions_count: number }).partitions_count

@@ -88,7 +88,17 @@ export const topicsCommand: Command = {
         return 0
       }
       case 'alter':
-        await client.setPartitionsCount(action.topic, action.partitions)
+        try {
+          await client.setPartitionsCount(action.topic, action.partitions)
+        } catch (error) {
+          if (!isMissingRoute(error)) throw error
+          throw new ServerError(
+            404,
+            404,
+            'the gateway does not serve PATCH /v3/clusters/{cluster_id}/topics/{topic_name}, ' +
+              'the REST Proxy call that raises partitions_count',
+          )
+        }
         return 0
       case 'delete':
         await client.deleteTopic(action.topic)
