@@ -4,6 +4,7 @@
  * `<data-dir>/controller/`, campaigns, serves the controller API, and stops gracefully on
  * SIGTERM/SIGINT (stop accepting, finish the command in progress, resign, close the log, exit 0).
  */
+import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { EmbeddedControllerElection, EmbeddedMetadataLog } from '@tributary/storage'
@@ -15,6 +16,8 @@ import { createApp } from './http/index.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 10_000
+/** How often a stopping server closes the keep-alive connections that have gone idle. */
+const IDLE_CLOSE_INTERVAL_MS = 50
 
 function readConfig(): ControllerConfig {
   try {
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const config = readConfig()
   const logger = pino({
     level: config.logLevel,
-    base: { service: 'controller', nodeId: config.nodeId, pid: process.pid },
+    base: { service: 'controller', pid: process.pid },
   })
   process.on('uncaughtException', (error) => {
     logger.fatal({ err: error }, 'uncaught exception')
@@ -60,13 +63,14 @@ async function main(): Promise<void> {
   const app = createApp({ controller, logger, registry })
 
   controller.start()
+  // Without TLS or HTTP/2 options, serve makes a plain node:http server.
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     logger.info(
       { address: info.address, port: info.port, url: `http://${host}:${info.port}`, dataDir: dir },
       'controller listening',
     )
-  })
+  }) as Server
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'cannot serve the controller API')
     process.exit(1)
@@ -82,8 +86,12 @@ async function main(): Promise<void> {
       process.exit(1)
     }, SHUTDOWN_TIMEOUT_MS).unref()
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    // Keep-alive connections go idle as their last request is answered (long-polls end when the
+    // controller closes); close them as they do, so clients reconnect elsewhere at once.
+    const idle = setInterval(() => server.closeIdleConnections(), IDLE_CLOSE_INTERVAL_MS)
     await controller.close()
     await closed
+    clearInterval(idle)
     await election.close()
     await log.close()
     logger.info('stopped')

@@ -86,6 +86,7 @@ export class Controller implements ControllerClient {
   /** Settles the long-polls and activity waits in progress; emptied on close. */
   readonly #wakers = new Set<() => void>()
   #leadership: ControllerLeadership | undefined
+  #waitingReads = 0
   #active = false
   #queue: Promise<unknown> = Promise.resolve()
   #sessionTimer: ReturnType<typeof setInterval> | undefined
@@ -118,6 +119,11 @@ export class Controller implements ControllerClient {
   /** The term this controller leads while active; otherwise the last term seen on the log. */
   get controllerEpoch(): number {
     return this.#leadership?.controllerEpoch ?? this.image.controllerEpoch
+  }
+
+  /** Metadata reads waiting for an entry to land (long-polls in progress). */
+  get waitingReads(): number {
+    return this.#waitingReads
   }
 
   /** Follows the log and campaigns in the background; commands work once {@link active}. */
@@ -275,20 +281,22 @@ export class Controller implements ControllerClient {
 
   #imageReaches(offset: number, waitMs: number, signal?: AbortSignal): Promise<void> {
     if (this.image.offset >= offset || this.#closed || signal?.aborted) return Promise.resolve()
+    this.#waitingReads++
     return new Promise((resolve) => {
       const done = () => {
+        if (!this.#wakers.delete(done)) return
+        this.#waitingReads--
         clearTimeout(timer)
         stopListening()
         signal?.removeEventListener('abort', done)
-        this.#wakers.delete(done)
         resolve()
       }
+      this.#wakers.add(done)
       const stopListening = this.#follower.onApplied((_, image) => {
         if (image.offset >= offset) done()
       })
       const timer = setTimeout(done, waitMs)
       signal?.addEventListener('abort', done, { once: true })
-      this.#wakers.add(done)
     })
   }
 

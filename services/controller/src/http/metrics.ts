@@ -33,6 +33,11 @@ export function controllerMetrics(registry: Registry, controller: Controller): M
     () => controller.image.offset,
   )
   gauge(
+    'tributary_controller_metadata_long_polls',
+    'Metadata long-polls waiting for an entry to land',
+    () => controller.waitingReads,
+  )
+  gauge(
     'tributary_controller_topics',
     'Topics in the cluster',
     () => controller.image.topics.length,

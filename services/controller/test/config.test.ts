@@ -1,0 +1,65 @@
+import { ErrorCode } from '@tributary/core'
+import { describe, expect, it } from 'vitest'
+import { parseControllerConfig } from '../src/index.ts'
+
+const configOf = (argv: string[], env: Record<string, string> = {}) => {
+  const parsed = parseControllerConfig(argv, env)
+  if (parsed.help) throw new Error('unexpected --help')
+  return parsed.config
+}
+
+describe('parseControllerConfig', () => {
+  it('takes flags over environment over defaults', () => {
+    expect(configOf([])).toEqual({
+      dataDir: './data',
+      logLevel: 'info',
+      port: 9093,
+      host: '0.0.0.0',
+      nodeId: 'controller-1',
+      sessionTimeoutMs: 9_000,
+    })
+    const env = {
+      TRIBUTARY_DATA_DIR: '/env/data',
+      LOG_LEVEL: 'debug',
+      CONTROLLER_PORT: '7000',
+      CONTROLLER_ID: 'env-id',
+      CONTROLLER_SESSION_TIMEOUT_MS: '3000',
+    }
+    expect(configOf([], env)).toMatchObject({
+      dataDir: '/env/data',
+      logLevel: 'debug',
+      port: 7000,
+      nodeId: 'env-id',
+      sessionTimeoutMs: 3000,
+    })
+    expect(
+      configOf(['--port', '0', '--node-id', 'flag-id', '--data-dir=/flag'], env),
+    ).toMatchObject({
+      dataDir: '/flag',
+      logLevel: 'debug',
+      port: 0,
+      nodeId: 'flag-id',
+    })
+    expect(configOf([], { CONTROLLER_PORT: '' }).port).toBe(9093)
+    expect(parseControllerConfig(['--help'], {})).toEqual({ help: true })
+  })
+
+  it('refuses bad values and unknown flags with INVALID_CONFIG naming them', () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['--port', '70000'], {}, /--port=70000/],
+      [[], { CONTROLLER_PORT: '1.5' }, /CONTROLLER_PORT=1\.5/],
+      [[], { LOG_LEVEL: 'loud' }, /LOG_LEVEL=loud/],
+      [['--session-timeout-ms', '0'], {}, /--session-timeout-ms=0/],
+      [['--verbose'], {}, /verbose/],
+      [['extra'], {}, /extra/],
+    ]
+    for (const [argv, env, message] of cases) {
+      expect(() => parseControllerConfig(argv, env)).toThrow(
+        expect.objectContaining({
+          code: ErrorCode.InvalidConfig,
+          message: expect.stringMatching(message),
+        }),
+      )
+    }
+  })
+})
