@@ -125,3 +125,13 @@ describe('jsonObjects', () => {
     expect(cancelled).toBe(true)
   })
 })
+
+describe('a stream that breaks after some objects', () => {
+  test('still returns the objects before the break, then fails', () => {
+    const splitter = new JsonObjectSplitter(100)
+    const objects = splitter.push(encoder.encode('{"a":1} {"b":2} , {"c":3}'))
+    expect(objects.map((object) => decoder.decode(object))).toEqual(['{"a":1}', '{"b":2}'])
+    expect(() => splitter.push(encoder.encode('{}'))).toThrow(/Unexpected character ','/)
+    expect(() => splitter.end()).toThrow(JsonStreamError)
+  })
+})

@@ -69,10 +69,24 @@ export class JsonObjectSplitter {
     return this.#inObject
   }
 
-  /** The objects `chunk` completes, each as its bytes (a view of `chunk` when it lies inside it). */
+  /**
+   * The objects `chunk` completes, each as its bytes (a view of `chunk` when it lies inside it).
+   * When the chunk also breaks the stream, the objects before the break are still returned and
+   * the error is thrown by the next call (push or end).
+   */
   push(chunk: Uint8Array): Uint8Array[] {
     if (this.#failure !== undefined) throw this.#failure
     const objects: Uint8Array[] = []
+    try {
+      this.#scan(chunk, objects)
+    } catch (error) {
+      if (objects.length === 0 || !(error instanceof JsonStreamError)) throw error
+    }
+    this.#consumed += chunk.length
+    return objects
+  }
+
+  #scan(chunk: Uint8Array, objects: Uint8Array[]): void {
     let start = this.#inObject ? 0 : -1
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number
@@ -109,8 +123,6 @@ export class JsonObjectSplitter {
       this.#partBytes += piece.length
       this.#checkSize(this.#partBytes)
     }
-    this.#consumed += chunk.length
-    return objects
   }
 
   /** Call at the end of input: throws if it ended inside an object or an unclosed array. */

@@ -1,10 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createRoute, z } from '@hono/zod-openapi'
 import { describeTopicConfig } from '@tributary/core'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { applyChange } from '../admin/index.ts'
 import type { GatewayContext } from '../context/index.ts'
-import { RestError, RestErrorCode, unprocessable } from '../errors/index.ts'
+import { notFound, RestError, RestErrorCode, unprocessable } from '../errors/index.ts'
 import { readJson } from '../http/index.ts'
 import { requireJsonBody } from '../media/index.ts'
 import { contentOf, errorResponses, named, ref } from '../openapi/index.ts'
@@ -165,6 +165,8 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
     createRoute({
       method: 'post',
       path: '/v3/clusters/{cluster_id}/topics/{topic_name}/configs:alter',
+      // hono reads ':alter' as a parameter, so the route would also take 'configs:anything'.
+      middleware: [literalSuffix('/configs:alter')],
       tags,
       summary: 'Set and reset several configs of a topic at once',
       request: {
@@ -197,6 +199,14 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
       return c.body(null, 204)
     },
   )
+}
+
+/** Lets only requests whose path ends with `suffix` through; 404 for the rest. */
+function literalSuffix(suffix: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.path.endsWith(suffix)) throw notFound()
+    await next()
+  }
 }
 
 /** The common start of a config change: media types, cluster, topic, then the parsed body. */
