@@ -84,3 +84,11 @@ export function resolveGatewayConfig(input: GatewayConfigInput = {}): GatewayCon
   }
   return result.data
 }
+
+export type { GatewayProcessConfig, ParsedGatewayArgs } from './args.ts'
+export {
+  DEFAULT_CONTROLLER_URL,
+  DEFAULT_GATEWAY_PORT,
+  GATEWAY_USAGE,
+  parseGatewayArgs,
+} from './args.ts'

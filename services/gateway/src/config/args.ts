@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util'
+import { InvalidConfigError } from '@tributary/core'
+import * as z from 'zod'
+import type { GatewayConfigInput } from './index.ts'
+
+/**
+ * The gateway process's settings, from flags, then environment variables, then defaults, as
+ * docs/services.md lists them. Pure: `main.ts` passes `process.argv` and `process.env` in.
+ */
+export interface GatewayProcessConfig {
+  readonly dataDir: string
+  readonly logLevel: LogLevel
+  /** The REST API's port; 0 picks a free one (main logs which). */
+  readonly port: number
+  readonly host: string
+  /** The controller's base URL, or several (comma-separated): the active one answers. */
+  readonly controller: readonly string[]
+  /** The app's own settings (createGatewayApp's `config`). */
+  readonly gateway: GatewayConfigInput
+}
+
+export const DEFAULT_GATEWAY_PORT = 8082
+export const DEFAULT_GATEWAY_HOST = '0.0.0.0'
+export const DEFAULT_CONTROLLER_URL = 'http://127.0.0.1:9093'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof logLevels)[number]
+
+const count = (min: number) => z.coerce.number().int().min(min).optional()
+
+const settings = {
+  dataDir: {
+    flag: 'data-dir',
+    env: 'TRIBUTARY_DATA_DIR',
+    schema: z.string().min(1).default('./data'),
+  },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', schema: z.enum(logLevels).default('info') },
+  port: {
+    flag: 'port',
+    env: 'PORT',
+    schema: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_GATEWAY_PORT),
+  },
+  host: {
+    flag: 'host',
+    env: 'GATEWAY_HOST',
+    schema: z.string().min(1).default(DEFAULT_GATEWAY_HOST),
+  },
+  controller: {
+    flag: 'controller',
+    env: 'TRIBUTARY_CONTROLLER',
+    schema: z.string().min(1).default(DEFAULT_CONTROLLER_URL),
+  },
+  lingerMs: { flag: 'linger-ms', env: 'GATEWAY_LINGER_MS', schema: count(0) },
+  acks: { flag: 'acks', env: 'GATEWAY_ACKS', schema: z.enum(['all', '-1', '1']).optional() },
+  deliveryTimeoutMs: {
+    flag: 'delivery-timeout-ms',
+    env: 'GATEWAY_DELIVERY_TIMEOUT_MS',
+    schema: count(0),
+  },
+  maxRequestBytes: {
+    flag: 'max-request-bytes',
+    env: 'GATEWAY_MAX_REQUEST_BYTES',
+    schema: count(1024),
+  },
+  advertisedUrl: {
+    flag: 'advertised-url',
+    env: 'GATEWAY_ADVERTISED_URL',
+    schema: z.url().optional(),
+  },
+} as const
+
+type Settings = typeof settings
+
+export const GATEWAY_USAGE = `Usage: tributary-gateway [options]
+
+Options (each also read from the environment variable shown):
+${Object.values(settings)
+  .map((s) => `  --${s.flag.padEnd(22)} ${s.env}${describeDefault(s.schema.parse(undefined))}`)
+  .join('\n')}
+  --help                   show this text`
+
+function describeDefault(value: unknown): string {
+  return value === undefined ? '' : ` (default ${String(value)})`
+}
+
+export type ParsedGatewayArgs =
+  | { readonly help: true }
+  | { readonly help: false; readonly config: GatewayProcessConfig }
+
+/** Reads flags, then `env`; INVALID_CONFIG names the setting that is wrong. */
+export function parseGatewayArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ParsedGatewayArgs {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    const options = Object.fromEntries(
+      Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
+    )
+    values = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values
+  } catch (error) {
+    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help === true) return { help: true }
+  const read = <K extends keyof Settings>(key: K): z.output<Settings[K]['schema']> => {
+    const setting = settings[key]
+    const flag = values[setting.flag]
+    const raw = typeof flag === 'string' ? flag : env[setting.env] || undefined
+    const parsed = setting.schema.safeParse(raw)
+    if (!parsed.success) {
+      const from = typeof flag === 'string' ? `--${setting.flag}` : setting.env
+      throw new InvalidConfigError(
+        `${from}=${String(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
+      )
+    }
+    return parsed.data as z.output<Settings[K]['schema']>
+  }
+  const acks = read('acks')
+  const gateway: GatewayConfigInput = {
+    ...defined('lingerMs', read('lingerMs')),
+    ...defined('deliveryTimeoutMs', read('deliveryTimeoutMs')),
+    ...defined('maxRequestBytes', read('maxRequestBytes')),
+    ...defined('advertisedUrl', read('advertisedUrl')),
+    ...(acks === undefined ? {} : { acks: acks === '1' ? 1 : -1 }),
+  }
+  return {
+    help: false,
+    config: {
+      dataDir: read('dataDir'),
+      logLevel: read('logLevel'),
+      port: read('port'),
+      host: read('host'),
+      controller: read('controller')
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+      gateway,
+    },
+  }
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>)
+}
