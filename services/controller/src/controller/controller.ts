@@ -27,43 +27,23 @@ import {
 } from '@tributary/core'
 import { planFence, planHeartbeat, planRegisterBroker } from './brokers.ts'
 import { randomClusterId } from './cluster-id.ts'
+import {
+  type ControllerOptions,
+  DEFAULT_SESSION_CHECK_INTERVAL_MS,
+  type MetadataPage,
+} from './options.ts'
 import { parseRequest } from './requests.ts'
-import { BrokerSessions, DEFAULT_SESSION_TIMEOUT_MS } from './sessions.ts'
+import { BrokerSessions, DEFAULT_SESSION_TIMEOUT_MS, startSessionChecks } from './sessions.ts'
 import {
   planAlterTopicConfigs,
   planCreatePartitions,
   planCreateTopic,
   planDeleteTopic,
 } from './topics.ts'
+import { ImageWaits } from './waits.ts'
 
-/** How often the active controller looks for brokers whose session has run out. */
-export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 1_000
 /** How long to wait before campaigning again after the election failed. */
 const CAMPAIGN_RETRY_MS = 1_000
-
-export interface ControllerOptions {
-  readonly log: MetadataLog
-  readonly election: ControllerElection
-  /** This candidate's id in the election. */
-  readonly nodeId: string
-  readonly logger?: Logger
-  /** The clock broker sessions are measured on, ms. Default Date.now. */
-  readonly now?: () => number
-  /** Default {@link DEFAULT_SESSION_TIMEOUT_MS}. */
-  readonly sessionTimeoutMs?: number
-  /**
-   * How often expired sessions are looked for. Default {@link DEFAULT_SESSION_CHECK_INTERVAL_MS};
-   * 0 turns the timer off (tests call {@link Controller.fenceExpiredBrokers} themselves).
-   */
-  readonly sessionCheckIntervalMs?: number
-}
-
-/** What `GET /v1/metadata` answers. */
-export interface MetadataPage {
-  readonly entries: MetadataLogEntry[]
-  /** The log's last offset when the page was read; -1 while empty. */
-  readonly lastOffset: number
-}
 
 const notController = (message: string) => new TributaryError(ErrorCode.NotController, message)
 
@@ -83,13 +63,13 @@ export class Controller implements ControllerClient {
   readonly #follower = new MetadataFollower()
   readonly #sessions: BrokerSessions
   readonly #sessionCheckIntervalMs: number
-  /** Settles the long-polls and activity waits in progress; emptied on close. */
-  readonly #wakers = new Set<() => void>()
+  readonly #imageWaits = new ImageWaits(this.#follower)
+  /** Called whenever this controller becomes active or closes. */
+  readonly #activityListeners = new Set<() => void>()
   #leadership: ControllerLeadership | undefined
-  #waitingReads = 0
   #active = false
   #queue: Promise<unknown> = Promise.resolve()
-  #sessionTimer: ReturnType<typeof setInterval> | undefined
+  #stopSessionChecks: (() => void) | undefined
   #started = false
   #closed = false
 
@@ -123,7 +103,7 @@ export class Controller implements ControllerClient {
 
   /** Metadata reads waiting for an entry to land (long-polls in progress). */
   get waitingReads(): number {
-    return this.#waitingReads
+    return this.#imageWaits.size
   }
 
   /** Follows the log and campaigns in the background; commands work once {@link active}. */
@@ -141,13 +121,13 @@ export class Controller implements ControllerClient {
     if (this.#active) return Promise.resolve()
     if (this.#closed) return Promise.reject(notController('the controller is closed'))
     return new Promise((resolve, reject) => {
-      const wake = () => {
+      const listener = () => {
         if (this.#active) resolve()
         else if (this.#closed) reject(notController('the controller is closed'))
         else return
-        this.#wakers.delete(wake)
+        this.#activityListeners.delete(listener)
       }
-      this.#wakers.add(wake)
+      this.#activityListeners.add(listener)
     })
   }
 
@@ -156,7 +136,8 @@ export class Controller implements ControllerClient {
     if (this.#closed) return
     this.#closed = true
     this.#stopSessionTimer()
-    this.#wake()
+    this.#imageWaits.close()
+    this.#activityChanged()
     await this.#queue
     const leadership = this.#leadership
     this.#deactivate(leadership)
@@ -273,31 +254,10 @@ export class Controller implements ControllerClient {
     const read = () => (maxEntries === 0 ? [] : this.#log.read(fromOffset, maxEntries))
     let entries = await read()
     if (entries.length === 0 && maxEntries > 0 && waitMs > 0) {
-      await this.#imageReaches(fromOffset, waitMs, signal)
+      await this.#imageWaits.reach(fromOffset, waitMs, signal)
       entries = await read()
     }
     return { entries, lastOffset: await this.#log.lastOffset() }
-  }
-
-  #imageReaches(offset: number, waitMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.image.offset >= offset || this.#closed || signal?.aborted) return Promise.resolve()
-    this.#waitingReads++
-    return new Promise((resolve) => {
-      const done = () => {
-        if (!this.#wakers.delete(done)) return
-        this.#waitingReads--
-        clearTimeout(timer)
-        stopListening()
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      this.#wakers.add(done)
-      const stopListening = this.#follower.onApplied((_, image) => {
-        if (image.offset >= offset) done()
-      })
-      const timer = setTimeout(done, waitMs)
-      signal?.addEventListener('abort', done, { once: true })
-    })
   }
 
   async #campaign(): Promise<void> {
@@ -345,7 +305,7 @@ export class Controller implements ControllerClient {
           { controllerEpoch, metadataOffset: this.image.offset },
           'active controller',
         )
-        this.#wake()
+        this.#activityChanged()
       })
     } catch (error) {
       this.#logger.error(
@@ -411,28 +371,22 @@ export class Controller implements ControllerClient {
   }
 
   #startSessionTimer(): void {
-    if (this.#sessionCheckIntervalMs <= 0 || this.#sessionTimer !== undefined) return
-    let checking = false
-    this.#sessionTimer = setInterval(() => {
-      if (checking) return
-      checking = true
-      this.fenceExpiredBrokers()
-        .catch((error: unknown) => {
-          if (this.#active) this.#logger.error({ err: error }, 'fencing expired brokers failed')
-        })
-        .finally(() => {
-          checking = false
-        })
-    }, this.#sessionCheckIntervalMs)
-    this.#sessionTimer.unref?.()
+    if (this.#sessionCheckIntervalMs <= 0 || this.#stopSessionChecks !== undefined) return
+    this.#stopSessionChecks = startSessionChecks(
+      this.#sessionCheckIntervalMs,
+      () => this.fenceExpiredBrokers(),
+      (error) => {
+        if (this.#active) this.#logger.error({ err: error }, 'fencing expired brokers failed')
+      },
+    )
   }
 
   #stopSessionTimer(): void {
-    clearInterval(this.#sessionTimer)
-    this.#sessionTimer = undefined
+    this.#stopSessionChecks?.()
+    this.#stopSessionChecks = undefined
   }
 
-  #wake(): void {
-    for (const wake of [...this.#wakers]) wake()
+  #activityChanged(): void {
+    for (const listener of [...this.#activityListeners]) listener()
   }
 }

@@ -32,3 +32,27 @@ export class BrokerSessions {
     this.#deadlines.clear()
   }
 }
+
+/**
+ * Runs `check` every `intervalMs`, skipping a tick while the last check is still running, and
+ * hands its failures to `onError`. Answers a function that stops it. The timer does not keep
+ * the process alive.
+ */
+export function startSessionChecks(
+  intervalMs: number,
+  check: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): () => void {
+  let checking = false
+  const timer = setInterval(() => {
+    if (checking) return
+    checking = true
+    check()
+      .catch(onError)
+      .finally(() => {
+        checking = false
+      })
+  }, intervalMs)
+  timer.unref?.()
+  return () => clearInterval(timer)
+}
