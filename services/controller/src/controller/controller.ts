@@ -17,7 +17,6 @@ import {
   MetadataFollower,
   type MetadataImage,
   type MetadataLog,
-  type MetadataLogEntry,
   type MetadataRecord,
   type RegisterBrokerRequest,
   type RegisterBrokerResult,
