@@ -73,23 +73,31 @@ export class ControllerTransport {
 
   async #send(base: string, method: string, path: string, options: RequestOptions) {
     const timeoutMs = this.#timeoutMs + (options.extraTimeoutMs ?? 0)
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal =
-      options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout])
+    // One controller per request, aborted by the caller's signal or the timeout; both are
+    // unhooked afterwards, so a long-lived caller signal (a follow's) collects nothing.
+    const abort = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      abort.abort()
+    }, timeoutMs)
+    const forward = () => abort.abort(options.signal?.reason)
+    options.signal?.addEventListener('abort', forward, { once: true })
     let status: number
     let text: string
     try {
+      if (options.signal?.aborted) throw options.signal.reason
       const response = await fetch(`${base}${path}`, {
         method,
         headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal,
+        signal: abort.signal,
       })
       status = response.status
       text = await response.text()
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason
-      if (timeout.aborted) {
+      if (timedOut) {
         throw new TributaryError(
           ErrorCode.RequestTimedOut,
           `controller at ${base} did not answer ${method} ${path} within ${timeoutMs} ms`,
@@ -101,6 +109,9 @@ export class ControllerTransport {
         `controller at ${base} is unreachable: ${describe(error)}`,
         { cause: error, retriable: true },
       )
+    } finally {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', forward)
     }
     const data = parseJson(text)
     if (status >= 200 && status < 300) {
