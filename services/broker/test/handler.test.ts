@@ -172,8 +172,11 @@ describe('DataPlaneHandler', () => {
     metadata.createTopic('replicated', { replicas: [1, 2] })
     await replicas.sync()
     await handler.produce(produceRequest('replicated', batchOf(['committed'])))
-    // An append the high watermark has not reached (as while followers catch up).
     const log = replicas.replica('replicated', 0)?.log
+    // Broker 2 is in the ISR, so the leader's append alone commits nothing.
+    expect(log?.highWatermark).toBe(0)
+    // As once broker 2 has it too; then an append the high watermark has not reached yet.
+    log?.setHighWatermark(1)
     await log?.append(batchOf(['pending']), 0)
     expect([log?.highWatermark, log?.logEndOffset]).toEqual([1, 2])
 
@@ -186,6 +189,18 @@ describe('DataPlaneHandler', () => {
     expect(recordsOf(follower.records).map((r) => r.value)).toEqual(['committed', 'pending'])
     const latest = await handler.listOffsets({ topic: 'replicated', partition: 0, timestamp: -1 })
     expect(latest.offset).toBe(1)
+  })
+
+  it("treats a sole in-sync replica's whole log as committed, even past a stale checkpoint", async () => {
+    const { replicas, handler } = await leaderOf('t')
+    await handler.produce(produceRequest('t', batchOf(['acked'])))
+    // As after a crash: the log holds a record the checkpointed high watermark does not cover.
+    const log = replicas.replica('t', 0)?.log
+    await log?.append(batchOf(['also acked']), 0)
+    expect([log?.highWatermark, log?.logEndOffset]).toEqual([1, 2])
+    const fetched = await handler.fetch(fetchRequest('t', 0))
+    expect(recordsOf(fetched.records).map((r) => r.value)).toEqual(['acked', 'also acked'])
+    expect(fetched.highWatermark).toBe(2)
   })
 
   it('long-polls a fetch until a produce brings data, woken by the append', async () => {

@@ -34,6 +34,12 @@ Options:
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 10_000
+/**
+ * How long start-up waits for the broker to be registered and unfenced. After a SIGKILL this
+ * includes waiting out the dead process's controller lease (3 s by default).
+ */
+const BROKER_READY_TIMEOUT_MS = 30_000
+const BROKER_ID = 1
 
 export interface StartConfig {
   readonly port: number
@@ -121,7 +127,7 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
 
   const broker = createBroker({
     config: {
-      brokerId: 1,
+      brokerId: BROKER_ID,
       dataDir: config.dataDir,
       host: '127.0.0.1',
       advertisedHost: '127.0.0.1',
@@ -139,6 +145,10 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
 
   const follower = new MetadataFollower()
   follower.start(log, (error) => logger.error({ err: error }, 'gateway metadata follower failed'))
+  // Serve only once the broker is registered and unfenced, so the first request can create a
+  // topic (placement needs an unfenced broker) and produce to it.
+  const brokerEpoch = await broker.session.registered
+  await brokerReady(follower, BROKER_ID, brokerEpoch, BROKER_READY_TIMEOUT_MS)
   const client = inProcessClient(broker.dataPlane)
   const gateway = createGatewayApp({
     metadata: follower,
@@ -183,6 +193,36 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   return undefined
+}
+
+/** Resolves once the image shows `brokerId` registered and unfenced. */
+function brokerReady(
+  follower: MetadataFollower,
+  brokerId: number,
+  brokerEpoch: number,
+  timeoutMs: number,
+): Promise<void> {
+  // Unfenced, and leading every partition it is the preferred leader of: after a restart the
+  // controller hands those back when it unfences the broker.
+  const ready = () =>
+    follower.image.broker(brokerId)?.brokerEpoch === brokerEpoch &&
+    follower.image.broker(brokerId)?.fenced === false &&
+    follower.image.topics.every((topic) =>
+      topic.partitions.every((p) => p.replicas[0] !== brokerId || p.leader === brokerId),
+    )
+  if (ready()) return Promise.resolve()
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => {
+      stopListening()
+      fail(new Error(`broker ${brokerId} was not unfenced within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const stopListening = follower.onApplied(() => {
+      if (!ready()) return
+      clearTimeout(timer)
+      stopListening()
+      done()
+    })
+  })
 }
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {

@@ -80,8 +80,7 @@ export class DataPlaneHandler implements DataPlaneClient {
       const appended = await Promise.all(
         batches.map((batch) => (log as PartitionLog).append(batch, epoch)),
       )
-      // Replication factor 1: the leader's commit is every in-sync replica's.
-      log.setHighWatermark(log.logEndOffset)
+      commitIfSoleReplica(log, led, this.#replicas.brokerId)
       led.replica.notify()
       const first = appended[0]
       return {
@@ -115,6 +114,7 @@ export class DataPlaneHandler implements DataPlaneClient {
       for (;;) {
         checkLeaderEpoch(request, led)
         const log = await led.replica.ready()
+        commitIfSoleReplica(log, led, this.#replicas.brokerId)
         offsets = offsetsOf(log)
         const isFollower = request.replicaId >= 0 && led.state.replicas.includes(request.replicaId)
         const upTo = isFollower ? log.logEndOffset : log.highWatermark
@@ -138,6 +138,7 @@ export class DataPlaneHandler implements DataPlaneClient {
     try {
       const led = this.#leaderOf(request.topic, request.partition)
       const log = await led.replica.ready()
+      commitIfSoleReplica(log, led, this.#replicas.brokerId)
       offsets = offsetsOf(log)
       const { highWatermark, logStartOffset } = offsets
       switch (request.timestamp) {
@@ -202,6 +203,19 @@ export function inProcessClient(handler: DataPlaneClient): DataPlaneClient {
     fetch: (request) => handler.fetch(request),
     listOffsets: (request) => handler.listOffsets(request),
     close: async () => {},
+  }
+}
+
+/**
+ * When this broker is the partition's only in-sync replica, everything its log holds is
+ * committed: the high watermark is the log end. Run on every request, not only after appends,
+ * because after a crash the checkpointed high watermark can trail the log (it is written at the
+ * end of an event-loop turn), and acknowledged records past it would stay invisible.
+ */
+function commitIfSoleReplica(log: PartitionLog, led: LedPartition, brokerId: number): void {
+  const { isr } = led.state
+  if (isr.length === 1 && isr[0] === brokerId && log.highWatermark < log.logEndOffset) {
+    log.setHighWatermark(log.logEndOffset)
   }
 }
 
