@@ -202,6 +202,7 @@ function registerOperations(app: OpenAPIHono, ctx: GatewayContext): void {
     },
   )
 
+  const docsPage = Scalar({ url: '/openapi.json', pageTitle: 'Tributary REST API' })
   app.openapi(
     createRoute({
       method: 'get',
@@ -212,6 +213,6 @@ function registerOperations(app: OpenAPIHono, ctx: GatewayContext): void {
         200: { description: 'An HTML page', content: contentOf(['text/html'], 'Html') },
       },
     }),
-    Scalar({ url: '/openapi.json', pageTitle: 'Tributary REST API' }) as never,
+    async (c) => (await docsPage(c, async () => {})) ?? c.notFound(),
   )
 }

@@ -28,8 +28,8 @@ export interface PartitionRead {
   readonly timeoutMs: number
 }
 
-/** Attempts at a read whose leader moved or could not be reached. */
-const MAX_ATTEMPTS = 3
+/** Attempts at a read whose leader moved or could not be reached (about 1.5 s of backoff). */
+const MAX_ATTEMPTS = 6
 
 /**
  * The stateless partition read (Redpanda's `GET /topics/{t}/partitions/{p}/records`): one Fetch

@@ -49,7 +49,9 @@ the retry bound, gateway stopped) is only logged and counted in
 The v3 records endpoint also takes a stream: many JSON objects concatenated in one chunked
 request body (or one JSON array of them), parsed as the bytes arrive, with one delivery report
 per record written to the response as each completes, in request order, separated by \`\\r\\n\`.
-Once the first record is read the status is 200 and failures are per-record reports.
+Once the first record is read the status is 200 and failures are per-record reports; a record
+that is not valid JSON gets a 400 report and the stream goes on, while a stream whose structure
+breaks (anything but whitespace between records) ends with a 400 report.
 
 ## Extensions beyond the REST Proxy
 - \`GET /topics/{topic}/partitions/{partition}/records?offset=&max_bytes=&timeout=\`: a stateless

@@ -70,7 +70,7 @@ export function registerV3Produce(app: OpenAPIHono, ctx: GatewayContext): void {
       tags: ['v3 produce'],
       summary: 'Produce records, one or a stream of them',
       description:
-        'The body is one record, or many concatenated (or a JSON array of them), sent with chunked encoding if you like: each is parsed as its bytes arrive and answered with one delivery report, in request order, written as soon as it completes; reports are separated by \\r\\n. Once the first record has been read the status is 200 and a failure is a report {error_code, message}: 422 invalid record, 42206 schema type, 42207 bad base64, 40403 unknown partition, 50002, 50003 retriable. A malformed record is answered with 400 and the stream ends there.',
+        'The body is one record, or many concatenated (or a JSON array of them), sent with chunked encoding if you like: each is parsed as its bytes arrive and answered with one delivery report, in request order, written as soon as it completes; reports are separated by \\r\\n. Once the first record has been read the status is 200 and a failure is a report {error_code, message}: 422 invalid record, 42206 schema type, 42207 bad base64, 40403 unknown partition, 50002, 50003 retriable. A record that is not valid JSON gets a 400 report and the stream goes on; a stream whose structure breaks (anything but whitespace between records, an unclosed record) ends with a 400 report, 413 for a record larger than the gateway accepts. A first record that is not JSON is a plain 400 response.',
       request: {
         params: topicParams,
         query: asyncQuery,
