@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest'
+import { parseGatewayArgs, resolveGatewayConfig } from '../src/config/index.ts'
+
+describe('gateway process settings', () => {
+  test('defaults as docs/services.md lists them', () => {
+    expect(parseGatewayArgs([], {})).toEqual({
+      help: false,
+      config: {
+        dataDir: './data',
+        logLevel: 'info',
+        port: 8082,
+        host: '0.0.0.0',
+        controller: ['http://127.0.0.1:9093'],
+        gateway: {},
+      },
+    })
+  })
+
+  test('flags win over the environment, which wins over defaults', () => {
+    const parsed = parseGatewayArgs(['--port', '9000', '--linger-ms', '2', '--acks', '1'], {
+      PORT: '7000',
+      TRIBUTARY_CONTROLLER: 'http://a:1, http://b:2',
+      GATEWAY_ADVERTISED_URL: 'https://kafka.example.com',
+      LOG_LEVEL: 'debug',
+    })
+    expect(parsed).toMatchObject({
+      help: false,
+      config: {
+        port: 9000,
+        logLevel: 'debug',
+        controller: ['http://a:1', 'http://b:2'],
+        gateway: { lingerMs: 2, acks: 1, advertisedUrl: 'https://kafka.example.com' },
+      },
+    })
+    expect(parseGatewayArgs(['--help'], {})).toEqual({ help: true })
+  })
+
+  test('a bad value names its flag or variable', () => {
+    expect(() => parseGatewayArgs(['--port', 'http'], {})).toThrow(/--port=http/)
+    expect(() => parseGatewayArgs([], { GATEWAY_LINGER_MS: '-1' })).toThrow(/GATEWAY_LINGER_MS=-1/)
+    expect(() => parseGatewayArgs(['--nope', 'x'], {})).toThrow(/nope/)
+  })
+
+  test('the app config refuses unknown keys and out-of-range values', () => {
+    expect(resolveGatewayConfig().lingerMs).toBe(0)
+    expect(() => resolveGatewayConfig({ lingerMS: 5 } as never)).toThrow(/invalid gateway config/)
+    expect(() => resolveGatewayConfig({ maxInFlightPerPartition: 0 })).toThrow(
+      /maxInFlightPerPartition/,
+    )
+  })
+})
