@@ -230,3 +230,20 @@ test('configs:alter is a literal path: configs:other is not found', async () => 
   expect(response.status).toBe(404)
   expect(await response.json()).toEqual({ error_code: 404, message: 'HTTP 404 Not Found' })
 })
+
+test("PATCH raises a topic's partition count (increase only) and answers with the topic", async () => {
+  const gw = startGateway()
+  await gw.createTopic('t', 2)
+  const raised = await gw.request(`${v3}/topics/t`, json({ partitions_count: 5 }, 'PATCH'))
+  expect(raised.status).toBe(200)
+  expect(await raised.json()).toMatchObject({ topic_name: 't', partitions_count: 5 })
+  expect(await (await gw.request('/topics/t/partitions')).json()).toHaveLength(5)
+  const lowered = await gw.request(`${v3}/topics/t`, json({ partitions_count: 3 }, 'PATCH'))
+  expect(lowered.status).toBe(400)
+  expect(await lowered.json()).toEqual({
+    error_code: 40002,
+    message: 'Topic currently has 5 partitions, which is higher than the requested 3.',
+  })
+  const missing = await gw.request(`${v3}/topics/t`, json({ partitions: 9 }, 'PATCH'))
+  expect(missing.status).toBe(422)
+})

@@ -40,6 +40,14 @@ const createTopicSchema = named(
   }),
 )
 
+named(
+  'UpdatePartitionCountRequestData',
+  z.object({
+    partitions_count: z.number().int().openapi({ description: 'The new total; only increases' }),
+  }),
+)
+const updatePartitionCountSchema = z.object({ partitions_count: z.number().int() })
+
 const INT32_MAX = 0x7fff_ffff
 const INT16_MAX = 0x7fff
 
@@ -119,6 +127,54 @@ export function registerV3Topics(app: OpenAPIHono, ctx: GatewayContext): void {
       },
     }),
     (c) => createTopic(c, ctx),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v3/clusters/{cluster_id}/topics/{topic_name}',
+      tags,
+      summary: "Raise a topic's partition count",
+      description:
+        'Adds partitions up to partitions_count (Kafka CreatePartitions); keyed records may then map to other partitions. A lower count is 400/40002.',
+      request: {
+        params: topicParams,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: ref('UpdatePartitionCountRequestData') } },
+        },
+      },
+      responses: {
+        200: {
+          description: 'The topic with its new partition count',
+          content: contentOf(json, 'TopicData'),
+        },
+        ...errorResponses(json, {
+          400: 'Malformed JSON (400); a count below the current one (40002)',
+          404: 'Unknown cluster (404) or topic (40403)',
+          406: 'Accept rules out application/json',
+          415: 'Content-Type is not application/json',
+          422: 'Invalid body',
+          500: 'The controller could not be reached or refused (50002, 50003 retriable)',
+        }),
+      },
+    }),
+    async (c) => {
+      requireJsonBody(c.req.header('content-type'))
+      const links = clusterLinks(c, ctx)
+      const topic = v3TopicOf(c, ctx)
+      const body = await readJson(c.req.raw, ctx.config.maxRequestBytes)
+      if (body === undefined) throw emptyBody()
+      const parsed = updatePartitionCountSchema.safeParse(body)
+      if (!parsed.success) throw unprocessable(describeIssues(parsed.error))
+      const totalCount = parsed.data.partitions_count
+      if (totalCount !== topic.partitions.length) {
+        await applyChange(ctx.metadata, ctx.config.adminTimeoutMs, () =>
+          ctx.controller.createPartitions({ name: topic.name, totalCount }),
+        )
+      }
+      return v3Json(c, topicDataOf(links, ctx.metadata.image.topic(topic.name) ?? topic))
+    },
   )
 
   app.openapi(

@@ -92,7 +92,36 @@ export class TestController implements ControllerClient {
 
   async createPartitions(request: CreatePartitionsRequest): Promise<AdminResult> {
     this.calls.push(`createPartitions ${request.name}`)
-    throw new TributaryError(ErrorCode.InvalidRequest, 'not used by the gateway tests')
+    const topic = this.#image().topic(request.name)
+    if (topic === undefined) {
+      throw new TributaryError(
+        ErrorCode.UnknownTopicOrPartition,
+        `Topic ${request.name} does not exist`,
+      )
+    }
+    const current = topic.partitions.length
+    if (request.totalCount < current) {
+      throw new TributaryError(
+        ErrorCode.InvalidPartitions,
+        `Topic currently has ${current} partitions, which is higher than the requested ${request.totalCount}.`,
+      )
+    }
+    const leader = this.#image().brokers[0]?.brokerId ?? 1
+    const records: MetadataRecord[] = []
+    for (let partition = current; partition < request.totalCount; partition++) {
+      records.push({
+        type: 'partition',
+        topicId: topic.topicId,
+        partition,
+        replicas: [leader],
+        isr: [leader],
+        leader,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+      })
+    }
+    if (records.length === 0) return { metadataOffset: await this.#log.lastOffset() }
+    return { metadataOffset: this.#log.append(records) }
   }
 
   async alterTopicConfigs(request: AlterTopicConfigsRequest): Promise<AdminResult> {
