@@ -97,6 +97,12 @@ describe('topics', () => {
       await call(`/v3/clusters/${cluster.clusterId}/topics/e2e-topics/configs/retention.ms`)
     ).json()) as { value: string }
     expect(config.value).toBe('7200000')
+    const raised = await call(`/v3/clusters/${cluster.clusterId}/topics/e2e-topics`, {
+      method: 'PATCH',
+      json: { partitions_count: 3 },
+    })
+    expect(((await raised.json()) as { partitions_count: number }).partitions_count).toBe(3)
+    expect(await (await call('/topics/e2e-topics/partitions')).json()).toHaveLength(3)
     expect(
       (await call(`/v3/clusters/${cluster.clusterId}/topics/e2e-topics`, { method: 'DELETE' }))
         .status,
