@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fmtMs, fmtRate } from './load.ts'
 import { startTributary, tempDir } from './processes.ts'
@@ -6,19 +6,23 @@ import { summarizeProfile } from './profile-summary.ts'
 import { produceBody, TributaryClient } from './tributary.ts'
 
 const PROFILE_MS = Number(process.env.BENCH_PROFILE_MS ?? 8000)
-const VALUE_BYTES = 100
-const RECORDS = 100
+const VALUE_BYTES = Number(process.env.BENCH_PROFILE_VALUE_BYTES ?? 100)
+const RECORDS = Number(process.env.BENCH_PROFILE_RECORDS ?? 100)
 
 /**
- * Runs combined mode under `--cpu-prof`, drives 100 B × 100 records/request binary produce at it,
+ * Runs combined mode under `--cpu-prof`, drives 100 B × 100 records/request binary produce at it
+ * (BENCH_PROFILE_VALUE_BYTES, BENCH_PROFILE_RECORDS),
  * stops it with SIGTERM (so the profile is written) and prints the top self-time functions.
  */
 export async function runProfile(connections: number, partitions: number): Promise<void> {
   const profileDir = process.env.BENCH_PROFILE_DIR ?? tempDir('profile')
+  const spawned = performance.now()
   const { server, url } = await startTributary(['--cpu-prof', `--cpu-prof-dir=${profileDir}`])
   const client = new TributaryClient(url, connections)
+  let loadStartMs = 0
   try {
     await client.createTopic('bench-profile', partitions)
+    loadStartMs = performance.now() - spawned
     const body = produceBody(VALUE_BYTES, RECORDS, 'binary')
     const sample = await client.produce(
       { concurrency: connections, warmupMs: 500, measureMs: PROFILE_MS, valueBytes: VALUE_BYTES },
@@ -38,5 +42,9 @@ export async function runProfile(connections: number, partitions: number): Promi
   }
   const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
   if (files.length === 0) throw new Error(`no .cpuprofile in ${profileDir}`)
-  for (const file of files) console.log(`\n${summarizeProfile(join(profileDir, file))}`)
+  // One profile per thread; the main thread's (the largest) is the one that serves requests.
+  const main = files
+    .map((file) => join(profileDir, file))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0] as string
+  console.log(`\n${summarizeProfile(main, 30, Math.round(loadStartMs))}`)
 }
