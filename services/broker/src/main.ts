@@ -6,41 +6,29 @@
  */
 import { hostname } from 'node:os'
 import { HttpControllerClient, HttpMetadataReader } from '@tributary/cluster-client'
-import { pino } from 'pino'
+import {
+  createServiceLogger,
+  exitOnUncaughtErrors,
+  readConfig,
+  stopOnSignals,
+} from '@tributary/node-service'
 import { createBroker } from './app/index.ts'
-import { BROKER_USAGE, type BrokerConfig, parseBrokerConfig } from './config/index.ts'
+import { BROKER_USAGE, parseBrokerConfig } from './config/index.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
-function readConfig(): BrokerConfig {
-  try {
-    const parsed = parseBrokerConfig(process.argv.slice(2), process.env, hostname())
-    if (parsed.help) {
-      process.stdout.write(`${BROKER_USAGE}\n`)
-      process.exit(0)
-    }
-    return parsed.config
-  } catch (error) {
-    process.stderr.write(`tributary-broker: ${(error as Error).message}\n${BROKER_USAGE}\n`)
-    process.exit(2)
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig()
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'broker', pid: process.pid },
+  const { config, exitCode } = readConfig({
+    command: 'tributary-broker',
+    usage: BROKER_USAGE,
+    parse: () => parseBrokerConfig(process.argv.slice(2), process.env, hostname()),
+    stdout: process.stdout,
+    stderr: process.stderr,
   })
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ err: error }, 'uncaught exception')
-    process.exit(1)
-  })
-  process.on('unhandledRejection', (error) => {
-    logger.fatal({ err: error }, 'unhandled rejection')
-    process.exit(1)
-  })
+  if (config === undefined) process.exit(exitCode)
+  const logger = createServiceLogger('broker', config.logLevel, process.pid)
+  exitOnUncaughtErrors(logger, process)
 
   const broker = createBroker({
     config,
@@ -49,25 +37,15 @@ async function main(): Promise<void> {
     logger,
   })
 
-  let stopping = false
-  const stop = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'stopping')
-    setTimeout(() => {
-      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'graceful stop took too long; exiting')
-      process.exit(1)
-    }, SHUTDOWN_TIMEOUT_MS).unref()
-    broker.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'unclean stop')
-        process.exit(1)
-      },
-    )
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  // The broker logs its own 'broker stopped'.
+  stopOnSignals({
+    process,
+    logger,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    stop: () => broker.stop(),
+    logStopped: false,
+    failureMessage: 'unclean stop',
+  })
 
   try {
     const { dataPlane, http } = await broker.start()

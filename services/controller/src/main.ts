@@ -7,10 +7,17 @@
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import {
+  closeHttpServer,
+  createServiceLogger,
+  exitOnUncaughtErrors,
+  httpUrl,
+  readConfig,
+  stopOnSignals,
+} from '@tributary/node-service'
 import { EmbeddedControllerElection, EmbeddedMetadataLog } from '@tributary/storage'
-import { pino } from 'pino'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { CONTROLLER_USAGE, type ControllerConfig, parseControllerConfig } from './config/index.ts'
+import { CONTROLLER_USAGE, parseControllerConfig } from './config/index.ts'
 import { Controller } from './controller/index.ts'
 import { createApp } from './http/index.ts'
 
@@ -19,34 +26,17 @@ const SHUTDOWN_TIMEOUT_MS = 10_000
 /** How often a stopping server closes the keep-alive connections that have gone idle. */
 const IDLE_CLOSE_INTERVAL_MS = 50
 
-function readConfig(): ControllerConfig {
-  try {
-    const parsed = parseControllerConfig(process.argv.slice(2), process.env)
-    if (parsed.help) {
-      process.stdout.write(`${CONTROLLER_USAGE}\n`)
-      process.exit(0)
-    }
-    return parsed.config
-  } catch (error) {
-    process.stderr.write(`tributary-controller: ${(error as Error).message}\n${CONTROLLER_USAGE}\n`)
-    process.exit(2)
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig()
-  const logger = pino({
-    level: config.logLevel,
-    base: { service: 'controller', pid: process.pid },
+  const { config, exitCode } = readConfig({
+    command: 'tributary-controller',
+    usage: CONTROLLER_USAGE,
+    parse: () => parseControllerConfig(process.argv.slice(2), process.env),
+    stdout: process.stdout,
+    stderr: process.stderr,
   })
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ err: error }, 'uncaught exception')
-    process.exit(1)
-  })
-  process.on('unhandledRejection', (error) => {
-    logger.fatal({ err: error }, 'unhandled rejection')
-    process.exit(1)
-  })
+  if (config === undefined) process.exit(exitCode)
+  const logger = createServiceLogger('controller', config.logLevel, process.pid)
+  exitOnUncaughtErrors(logger, process)
 
   const dir = join(config.dataDir, 'controller')
   const log = await EmbeddedMetadataLog.open({ dir, logger })
@@ -65,9 +55,8 @@ async function main(): Promise<void> {
   controller.start()
   // Without TLS or HTTP/2 options, serve makes a plain node:http server.
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
     logger.info(
-      { address: info.address, port: info.port, url: `http://${host}:${info.port}`, dataDir: dir },
+      { address: info.address, port: info.port, url: httpUrl(info), dataDir: dir },
       'controller listening',
     )
   }) as Server
@@ -76,29 +65,20 @@ async function main(): Promise<void> {
     process.exit(1)
   })
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'stopping')
-    setTimeout(() => {
-      logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'graceful stop took too long; exiting')
-      process.exit(1)
-    }, SHUTDOWN_TIMEOUT_MS).unref()
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    // Keep-alive connections go idle as their last request is answered (long-polls end when the
-    // controller closes); close them as they do, so clients reconnect elsewhere at once.
-    const idle = setInterval(() => server.closeIdleConnections(), IDLE_CLOSE_INTERVAL_MS)
-    await controller.close()
-    await closed
-    clearInterval(idle)
-    await election.close()
-    await log.close()
-    logger.info('stopped')
-    process.exit(0)
-  }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
+  stopOnSignals({
+    process,
+    logger,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    stop: async () => {
+      // Keep-alive connections go idle as their last request is answered (long-polls end when
+      // the controller closes); close them as they do, so clients reconnect elsewhere at once.
+      const closed = closeHttpServer(server, IDLE_CLOSE_INTERVAL_MS)
+      await controller.close()
+      await closed
+      await election.close()
+      await log.close()
+    },
+  })
 }
 
 await main()

@@ -9,14 +9,23 @@ import { mkdirSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { createAdaptorServer } from '@hono/node-server'
 import { createBroker, inProcessClient } from '@tributary/broker'
 import { Controller } from '@tributary/controller'
 import { MetadataFollower } from '@tributary/core'
 import { createGatewayApp } from '@tributary/gateway'
+import {
+  closeHttpServer,
+  createServiceLogger,
+  exitOnUncaughtErrors,
+  httpUrl,
+  isLogLevel,
+  parseFlags,
+  parsePort,
+  readConfig,
+  stopOnSignals,
+} from '@tributary/node-service'
 import { EmbeddedControllerElection, EmbeddedMetadataLog } from '@tributary/storage'
-import { pino } from 'pino'
 
 export const START_USAGE = `Usage: tributary start [options]
 
@@ -54,31 +63,18 @@ export function parseStartConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): StartConfig | 'help' {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'flush-mode': { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const flags = parseFlags(argv, ['port', 'host', 'data-dir', 'flush-mode', 'log-level'], {
+    helpShort: 'h',
   })
-  if (values.help === true) return 'help'
-  const portText = values.port ?? env.PORT ?? '8082'
-  const port = Number(portText)
-  if (!/^\d+$/.test(portText) || port > 65_535) {
-    throw new Error(`--port must be a port number (0-65535), got '${portText}'`)
-  }
+  if (flags.help) return 'help'
+  const values = flags.values
+  const port = parsePort(values.port ?? env.PORT ?? '8082', '--port')
   const flushMode = values['flush-mode'] ?? env.TRIBUTARY_FLUSH_MODE ?? 'fsync'
   if (flushMode !== 'fsync' && flushMode !== 'os') {
     throw new Error(`--flush-mode must be fsync or os, got '${flushMode}'`)
   }
   const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info'
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+  if (!isLogLevel(logLevel)) {
     throw new Error(`--log-level must be a pino level, got '${logLevel}'`)
   }
   return {
@@ -92,26 +88,20 @@ export function parseStartConfig(
 
 /** Runs combined mode until SIGTERM or SIGINT; answers an exit code only for bad arguments. */
 export async function runStart(argv: readonly string[]): Promise<number | undefined> {
-  let config: StartConfig | 'help'
-  try {
-    config = parseStartConfig(argv, process.env)
-  } catch (error) {
-    process.stderr.write(`tributary start: ${(error as Error).message}\n\n${START_USAGE}`)
-    return 2
-  }
-  if (config === 'help') {
-    process.stdout.write(START_USAGE)
-    return 0
-  }
-  const logger = pino({ level: config.logLevel, base: { service: 'tributary', pid: process.pid } })
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ err: error }, 'uncaught exception')
-    process.exit(1)
+  const { config, exitCode } = readConfig({
+    command: 'tributary start',
+    usage: START_USAGE,
+    parse: () => {
+      const parsed = parseStartConfig(argv, process.env)
+      return parsed === 'help' ? { help: true } : { help: false, config: parsed }
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    blankLineBeforeUsage: true,
   })
-  process.on('unhandledRejection', (error) => {
-    logger.fatal({ err: error }, 'unhandled rejection')
-    process.exit(1)
-  })
+  if (config === undefined) return exitCode
+  const logger = createServiceLogger('tributary', config.logLevel, process.pid)
+  exitOnUncaughtErrors(logger, process)
 
   mkdirSync(config.dataDir, { recursive: true })
   const controllerDir = join(config.dataDir, 'controller')
@@ -157,41 +147,26 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
     logger: logger.child({ component: 'gateway' }),
   })
   const server = createAdaptorServer({ fetch: gateway.fetch }) as Server
-  const address = await listen(server, config.port, config.host)
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const url = `http://${host}:${address.port}`
+  const url = httpUrl(await listen(server, config.port, config.host))
   logger.info({ url, dataDir: config.dataDir }, 'tributary listening')
   process.stdout.write(`Tributary listening on ${url} (data in ${config.dataDir})\n`)
 
-  let stopping = false
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return
-    stopping = true
-    logger.info({ signal }, 'stopping')
-    setTimeout(() => {
-      logger.error('graceful stop took too long; exiting')
-      process.exit(1)
-    }, SHUTDOWN_TIMEOUT_MS).unref()
-    try {
-      await new Promise<void>((done) => {
-        server.close(() => done())
-        server.closeIdleConnections()
-      })
+  stopOnSignals({
+    process,
+    logger,
+    timeoutMs: SHUTDOWN_TIMEOUT_MS,
+    stop: async () => {
+      await closeHttpServer(server)
       await gateway.close()
       follower.stop()
       await broker.stop()
       await controller.close()
       await election.close()
       await log.close()
-      logger.info('stopped')
-      process.exit(0)
-    } catch (error) {
-      logger.error({ err: error }, 'graceful stop failed')
-      process.exit(1)
-    }
-  }
-  process.on('SIGTERM', () => void stop('SIGTERM'))
-  process.on('SIGINT', () => void stop('SIGINT'))
+    },
+    logTimeoutMs: false,
+    failureMessage: 'graceful stop failed',
+  })
   return undefined
 }
 

@@ -1,5 +1,11 @@
-import { parseArgs } from 'node:util'
 import { InvalidConfigError } from '@tributary/core'
+import {
+  isLogLevel,
+  LOG_LEVELS,
+  type LogLevel,
+  parseFlags,
+  parseInteger,
+} from '@tributary/node-service'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller-session/index.ts'
 
 export const DEFAULT_BROKER_ID = 1
@@ -14,8 +20,7 @@ export const DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000
 
 export type FlushModeName = 'fsync' | 'os'
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof logLevels)[number]
+export type { LogLevel }
 
 export interface BrokerConfig {
   readonly brokerId: number
@@ -84,24 +89,10 @@ export function parseBrokerConfig(
   env: Readonly<Record<string, string | undefined>>,
   hostname = 'localhost',
 ): ParsedBrokerArgs {
-  let values: Record<string, string | boolean | undefined>
-  try {
-    const flags = Object.fromEntries(
-      Object.keys(options).map((name) => [name, { type: 'string' as const }]),
-    )
-    values = parseArgs({
-      args: [...argv],
-      options: { ...flags, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }).values
-  } catch (error) {
-    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
-  }
-  if (values.help === true) return { help: true }
+  const flags = parseFlags(argv, Object.keys(options))
+  if (flags.help) return { help: true }
   const get = (name: OptionName): string | undefined => {
-    const flag = values[name]
-    const value = typeof flag === 'string' ? flag : env[options[name].env]
+    const value = flags.values[name] ?? env[options[name].env]
     return value === undefined || value === '' ? undefined : value
   }
   const host = get('host') ?? DEFAULT_BROKER_HOST
@@ -113,7 +104,7 @@ export function parseBrokerConfig(
   const logLevel = get('log-level') ?? DEFAULT_LOG_LEVEL
   if (!isLogLevel(logLevel)) {
     throw new InvalidConfigError(
-      `--log-level must be one of ${logLevels.join(', ')}, got '${logLevel}'`,
+      `--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${logLevel}'`,
     )
   }
   const controllerUrl = get('controller') ?? DEFAULT_CONTROLLER_URL
@@ -150,10 +141,6 @@ export function parseBrokerConfig(
   }
 }
 
-function isLogLevel(value: string): value is LogLevel {
-  return (logLevels as readonly string[]).includes(value)
-}
-
 function integer(
   name: OptionName,
   raw: string | undefined,
@@ -161,12 +148,7 @@ function integer(
   min: number,
   max: number,
 ): number {
-  if (raw === undefined) return fallback
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new InvalidConfigError(
-      `--${name} (${options[name].env}) must be an integer in [${min}, ${max}], got '${raw}'`,
-    )
-  }
-  return value
+  return raw === undefined
+    ? fallback
+    : parseInteger(raw, `--${name} (${options[name].env})`, min, max)
 }

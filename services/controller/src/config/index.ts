@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { InvalidConfigError } from '@tributary/core'
+import { LOG_LEVELS, type LogLevel, parseFlags, settingReader } from '@tributary/node-service'
 import * as z from 'zod'
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../controller/index.ts'
 
@@ -27,8 +26,7 @@ export const DEFAULT_CONTROLLER_HOST = '0.0.0.0'
 export const DEFAULT_NODE_ID = 'controller-1'
 export const DEFAULT_LOG_LEVEL = 'info'
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof logLevels)[number]
+export type { LogLevel }
 
 /** Each setting: its flag, its environment variable, and its schema (with the default). */
 const settings = {
@@ -40,7 +38,7 @@ const settings = {
   logLevel: {
     flag: 'log-level',
     env: 'LOG_LEVEL',
-    schema: z.enum(logLevels).default(DEFAULT_LOG_LEVEL),
+    schema: z.enum(LOG_LEVELS).default(DEFAULT_LOG_LEVEL),
   },
   port: {
     flag: 'port',
@@ -81,36 +79,12 @@ export function parseControllerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ParsedArgs {
-  let values: Record<string, string | boolean | undefined>
-  try {
-    const options = Object.fromEntries(
-      Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
-    )
-    values = parseArgs({
-      args: [...argv],
-      options: { ...options, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }).values
-  } catch (error) {
-    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
-  }
-  if (values.help === true) return { help: true }
-  const read = <K extends keyof typeof settings>(
-    key: K,
-  ): z.output<(typeof settings)[K]['schema']> => {
-    const setting = settings[key]
-    const flag = values[setting.flag]
-    const raw = typeof flag === 'string' ? flag : env[setting.env] || undefined
-    const parsed = setting.schema.safeParse(raw)
-    if (!parsed.success) {
-      const from = typeof flag === 'string' ? `--${setting.flag}` : setting.env
-      throw new InvalidConfigError(
-        `${from}=${String(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
-      )
-    }
-    return parsed.data as z.output<(typeof settings)[K]['schema']>
-  }
+  const flags = parseFlags(
+    argv,
+    Object.values(settings).map((s) => s.flag),
+  )
+  if (flags.help) return { help: true }
+  const read = settingReader(settings, flags.values, env)
   return {
     help: false,
     config: {

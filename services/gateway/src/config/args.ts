@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util'
-import { InvalidConfigError } from '@tributary/core'
+import { LOG_LEVELS, type LogLevel, parseFlags, settingReader } from '@tributary/node-service'
 import * as z from 'zod'
 import type { GatewayConfigInput } from './index.ts'
 
@@ -23,8 +22,7 @@ export const DEFAULT_GATEWAY_PORT = 8082
 export const DEFAULT_GATEWAY_HOST = '0.0.0.0'
 export const DEFAULT_CONTROLLER_URL = 'http://127.0.0.1:9093'
 
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-export type LogLevel = (typeof logLevels)[number]
+export type { LogLevel }
 
 const count = (min: number) => z.coerce.number().int().min(min).optional()
 
@@ -34,7 +32,7 @@ const settings = {
     env: 'TRIBUTARY_DATA_DIR',
     schema: z.string().min(1).default('./data'),
   },
-  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', schema: z.enum(logLevels).default('info') },
+  logLevel: { flag: 'log-level', env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS).default('info') },
   port: {
     flag: 'port',
     env: 'PORT',
@@ -69,8 +67,6 @@ const settings = {
   },
 } as const
 
-type Settings = typeof settings
-
 export const GATEWAY_USAGE = `Usage: tributary-gateway [options]
 
 Options (each also read from the environment variable shown):
@@ -92,34 +88,12 @@ export function parseGatewayArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ParsedGatewayArgs {
-  let values: Record<string, string | boolean | undefined>
-  try {
-    const options = Object.fromEntries(
-      Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]),
-    )
-    values = parseArgs({
-      args: [...argv],
-      options: { ...options, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }).values
-  } catch (error) {
-    throw new InvalidConfigError(error instanceof Error ? error.message : String(error))
-  }
-  if (values.help === true) return { help: true }
-  const read = <K extends keyof Settings>(key: K): z.output<Settings[K]['schema']> => {
-    const setting = settings[key]
-    const flag = values[setting.flag]
-    const raw = typeof flag === 'string' ? flag : env[setting.env] || undefined
-    const parsed = setting.schema.safeParse(raw)
-    if (!parsed.success) {
-      const from = typeof flag === 'string' ? `--${setting.flag}` : setting.env
-      throw new InvalidConfigError(
-        `${from}=${String(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid value'}`,
-      )
-    }
-    return parsed.data as z.output<Settings[K]['schema']>
-  }
+  const flags = parseFlags(
+    argv,
+    Object.values(settings).map((s) => s.flag),
+  )
+  if (flags.help) return { help: true }
+  const read = settingReader(settings, flags.values, env)
   const acks = read('acks')
   const gateway: GatewayConfigInput = {
     ...defined('lingerMs', read('lingerMs')),

@@ -1,0 +1,6 @@
+export type { ParsedFlags, ParseFlagsOptions } from './parse-flags.ts'
+export { parseFlags } from './parse-flags.ts'
+export type { Environment, Setting, SettingSchema, SettingValue } from './settings.ts'
+export { settingReader } from './settings.ts'
+export type { LogLevel } from './values.ts'
+export { isLogLevel, LOG_LEVELS, MAX_PORT, parseInteger, parsePort } from './values.ts'
