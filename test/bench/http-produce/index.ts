@@ -4,7 +4,8 @@
  * dir, default flush mode fsync: a produce answers once its records reached the disk), a
  * nats-server with JetStream (file storage, one replica; it acks before it syncs) and a
  * redis-server (no persistence), all on free ports, and stops them at the end (also on failure
- * or Ctrl-C). Rounds alternate the systems so machine noise hits all alike; the tables show
+ * or Ctrl-C). Each round runs the systems in a fresh order, with a `sync` and a pause between
+ * measurements, so machine noise hits all alike; the tables show
  * medians over rounds: read the ratios, not the absolute figures.
  *
  * Measured, for 100 B and 1 KiB values × 1, 10 and 100 records per request:
@@ -26,10 +27,13 @@
  *   BENCH_QUICK=1     1 round of 500 ms, 100 B values, 1 and 100 records per request
  *   BENCH_CONNECTIONS concurrent requests or batches (default 50)
  *   BENCH_PARTITIONS  partitions of the Tributary topics (default 6)
+ *   BENCH_SETTLE_MS   pause after a `sync` between measurements (default 200)
+ *   BENCH_SEED        seed of the per-round order of systems (default 42)
  *   BENCH_PROFILE=1   instead: CPU-profile combined mode under 100 B × 100 records binary and
  *                     print its top self-time functions (BENCH_PROFILE_MS, default 8000)
  *   NATS_SERVER, REDIS_SERVER  the server binaries (default /usr/sbin/nats-server, /usr/bin/redis-server)
  */
+import { spawnSync } from 'node:child_process'
 import { type LoadOptions, type Sample, summarize } from './load.ts'
 import { JetStreamPeer, RedisPeer } from './peers.ts'
 import {
@@ -54,7 +58,39 @@ const READ_MAX_BYTES = 1024 * 1024
 const VALUE_SIZES = QUICK ? [100] : [100, 1024]
 const RECORDS_PER_REQUEST = QUICK ? [1, 100] : [1, 10, 100]
 
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 200)
+
 const topicFor = (valueBytes: number): string => `bench-${valueBytes}`
+
+/** A small seeded PRNG (xorshift32), for the order of systems in each round. */
+function seeded(seed: number): () => number {
+  let x = seed >>> 0 || 1
+  return () => {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    return (x >>> 0) / 0x1_0000_0000
+  }
+}
+const random = seeded(Number(process.env.BENCH_SEED ?? 42))
+
+function shuffled<T>(items: readonly T[], next: () => number): T[] {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    ;[out[i], out[j]] = [out[j] as T, out[i] as T]
+  }
+  return out
+}
+
+/**
+ * Between measurements, outside every window: write back what the last system left dirty in
+ * the page cache (JetStream acks before it syncs), so the next one's fsyncs do not pay for it.
+ */
+async function settle(): Promise<void> {
+  spawnSync('sync')
+  await new Promise((done) => setTimeout(done, SETTLE_MS))
+}
 
 async function main(): Promise<void> {
   installCleanupHandlers()
@@ -98,9 +134,9 @@ async function main(): Promise<void> {
             'jetstream raw-ack': () => jetStream.publishRaw(options, value, records),
             'redis xadd': () => redisPeer.xadd(options, value, records),
           }
-          // Rotate which system goes first, so an order effect favours none.
-          const order = SYSTEMS.map((_, i) => SYSTEMS[(i + round) % SYSTEMS.length] as SystemName)
-          for (const system of order) {
+          // A fresh order each round (seeded, so runs repeat), so no system always follows another.
+          for (const system of shuffled(SYSTEMS, random)) {
+            await settle()
             const sample = await run[system]()
             const key = `${valueBytes}/${records}/${system}`
             results.produce.set(key, [...(results.produce.get(key) ?? []), sample])

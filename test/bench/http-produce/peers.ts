@@ -109,8 +109,9 @@ export class RedisPeer {
       if (results === null || results.some(([error]) => error !== null)) return 0
       return records
     })
-    // Redis keeps everything in memory: drop the stream between measurements (not timed).
-    await this.redis.unlink(this.#key)
+    // Redis keeps everything in memory: drop the stream between measurements (not timed; DEL,
+    // not UNLINK, so the freeing is done before the next system starts).
+    await this.redis.del(this.#key)
     return sample
   }
 

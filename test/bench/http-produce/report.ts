@@ -34,7 +34,7 @@ export function printReport(results: Results<Sample>, s: ReportSettings): void {
   console.log(
     `\n# HTTP produce benchmark: Tributary (combined mode, fsync) vs NATS JetStream vs Redis Streams\n\n` +
       `Same machine, same run; medians of ${s.rounds} rounds × ${s.measureMs} ms with the systems ` +
-      'alternated each round. This machine is noisy (20-60 % run to run): the ratios matter, ' +
+      'in a fresh order each round, a `sync` between measurements. This machine is noisy (20-60 % run to run): the ratios matter, ' +
       'not the absolute figures.\n' +
       `Concurrency: ${s.connections} requests (Tributary, keep-alive HTTP) or batches (peers) in ` +
       'flight. Latency is per request for Tributary and per batch of the same number of records ' +
