@@ -12,9 +12,10 @@ export interface PartitionCheckpoint {
 }
 
 /**
- * The durable log start offset and high-watermark checkpoint, one row in `partition.sqlite`
- * beside the segments. Each save is one SQLite transaction: atomic, and with
- * `synchronous=FULL` on disk when it returns.
+ * The log start offset and high-watermark checkpoint, one row in `partition.sqlite` beside the
+ * segments. Each save is one SQLite transaction: atomic, and it survives a process crash; the
+ * log opens it with `synchronous=NORMAL`, so a power loss may take back the newest saves (see
+ * loadLog for why that is safe).
  */
 export class PartitionStateFile {
   readonly #db: SqlDatabase
@@ -61,7 +62,7 @@ export class PartitionStateFile {
     return this.#saved
   }
 
-  /** Saves both values durably, unless they are already what is saved. */
+  /** Saves both values, unless they are already what is saved. */
   save(state: PartitionCheckpoint): void {
     const saved = this.#saved
     if (

@@ -36,7 +36,11 @@ export async function loadLog(
   const driver = driverOption ?? (await loadDriver())
   const sync: Synchronous = config.flushMode === 'fsync' ? 'FULL' : 'NORMAL'
   mkdirSync(dir, { recursive: true })
-  const state = PartitionStateFile.open(driver, dir, sync)
+  // The checkpoint is written at most once per group commit, beside the segment's own commit.
+  // It never needs its own fsync: a high watermark is only a lower bound (Kafka checkpoints it
+  // every 5 s) that the leader recomputes from its replicas, and the log start offset only
+  // hides records already deleted. Syncing it cost a second fsync on every produce.
+  const state = PartitionStateFile.open(driver, dir, 'NORMAL')
   let opened: Segment[] = []
   try {
     const savedStart = state.saved.logStartOffset
