@@ -19,6 +19,7 @@ export type {
   Setting,
   SettingSchema,
   SettingValue,
+  UsageOption,
 } from './flags/index.ts'
 export {
   isLogLevel,
@@ -28,6 +29,8 @@ export {
   parseInteger,
   parsePort,
   settingReader,
+  settingsUsageOptions,
+  usageText,
 } from './flags/index.ts'
 export { closeHttpServer, httpUrl } from './http-server/index.ts'
 export type { ProcessHooks } from './logging/index.ts'

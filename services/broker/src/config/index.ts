@@ -5,6 +5,7 @@ import {
   type LogLevel,
   parseFlags,
   parseInteger,
+  usageText,
 } from '@tributary/node-service'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller-session/index.ts'
 
@@ -67,13 +68,14 @@ const options = {
 
 type OptionName = keyof typeof options
 
-export const BROKER_USAGE = `Usage: tributary-broker [options]
-
-Options (each also read from the environment variable shown):
-${Object.entries(options)
-  .map(([flag, option]) => `  --${flag.padEnd(28)} ${option.env} (default ${option.default})`)
-  .join('\n')}
-  --help                         show this text`
+export const BROKER_USAGE = usageText(
+  'tributary-broker',
+  Object.entries(options).map(([flag, option]) => ({
+    flag,
+    env: option.env,
+    default: option.default,
+  })),
+)
 
 export type ParsedBrokerArgs =
   | { readonly help: true }

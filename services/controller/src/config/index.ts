@@ -1,4 +1,11 @@
-import { LOG_LEVELS, type LogLevel, parseFlags, settingReader } from '@tributary/node-service'
+import {
+  LOG_LEVELS,
+  type LogLevel,
+  parseFlags,
+  settingReader,
+  settingsUsageOptions,
+  usageText,
+} from '@tributary/node-service'
 import * as z from 'zod'
 import { DEFAULT_SESSION_TIMEOUT_MS } from '../controller/index.ts'
 
@@ -62,13 +69,7 @@ const settings = {
   },
 } as const
 
-export const CONTROLLER_USAGE = `Usage: tributary-controller [options]
-
-Options (each also read from the environment variable shown):
-${Object.values(settings)
-  .map((s) => `  --${s.flag.padEnd(20)} ${s.env} (default ${String(s.schema.parse(undefined))})`)
-  .join('\n')}
-  --help                 show this text`
+export const CONTROLLER_USAGE = usageText('tributary-controller', settingsUsageOptions(settings))
 
 export type ParsedArgs =
   | { readonly help: true }

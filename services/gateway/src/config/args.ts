@@ -1,4 +1,11 @@
-import { LOG_LEVELS, type LogLevel, parseFlags, settingReader } from '@tributary/node-service'
+import {
+  LOG_LEVELS,
+  type LogLevel,
+  parseFlags,
+  settingReader,
+  settingsUsageOptions,
+  usageText,
+} from '@tributary/node-service'
 import * as z from 'zod'
 import type { GatewayConfigInput } from './index.ts'
 
@@ -67,17 +74,7 @@ const settings = {
   },
 } as const
 
-export const GATEWAY_USAGE = `Usage: tributary-gateway [options]
-
-Options (each also read from the environment variable shown):
-${Object.values(settings)
-  .map((s) => `  --${s.flag.padEnd(22)} ${s.env}${describeDefault(s.schema.parse(undefined))}`)
-  .join('\n')}
-  --help                   show this text`
-
-function describeDefault(value: unknown): string {
-  return value === undefined ? '' : ` (default ${String(value)})`
-}
+export const GATEWAY_USAGE = usageText('tributary-gateway', settingsUsageOptions(settings))
 
 export type ParsedGatewayArgs =
   | { readonly help: true }
