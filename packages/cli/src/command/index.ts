@@ -1,5 +1,5 @@
 import type { Io } from '../io/index.ts'
-import type { FetchFn } from '../rest/index.ts'
+import { createRestClient, type FetchFn, type RestClient } from '../rest/index.ts'
 
 /** What the dispatcher hands every command. */
 export interface CommandContext {
@@ -19,3 +19,10 @@ export interface Command {
   /** Runs to completion and answers the exit code; throws CliErrors. */
   run(argv: readonly string[], context: CommandContext): Promise<number>
 }
+
+/** The REST client a command talks to the gateway through, with the context's fetch (tests). */
+export const restClientFor = (context: CommandContext, bootstrapServer: string): RestClient =>
+  createRestClient({
+    baseUrl: bootstrapServer,
+    ...(context.fetch ? { fetch: context.fetch } : {}),
+  })

@@ -1,11 +1,11 @@
-import type { Command } from '../command/index.ts'
+import { type Command, restClientFor } from '../command/index.ts'
 import {
   DEFAULT_MAX_BYTES,
   DEFAULT_POLL_TIMEOUT_MS,
   readPartitions,
   resolveStarts,
 } from '../partition-reader/index.ts'
-import { createRestClient } from '../rest/index.ts'
+
 import { formatRecord } from './format.ts'
 import { CONSOLE_CONSUMER, consoleConsumerUsage, parseConsoleConsumerArgs } from './options.ts'
 
@@ -21,10 +21,7 @@ export const consoleConsumerCommand: Command = {
   async run(argv, context) {
     const options = parseConsoleConsumerArgs(argv, context.defaultBootstrapServer)
     const { io } = context
-    const client = createRestClient({
-      baseUrl: options.bootstrapServer,
-      ...(context.fetch ? { fetch: context.fetch } : {}),
-    })
+    const client = restClientFor(context, options.bootstrapServer)
     const stop = new AbortController()
     const onInterrupt = (): void => stop.abort()
     io.interrupt.addEventListener('abort', onInterrupt, { once: true })

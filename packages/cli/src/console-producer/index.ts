@@ -1,5 +1,5 @@
-import type { Command } from '../command/index.ts'
-import { createRestClient } from '../rest/index.ts'
+import { type Command, restClientFor } from '../command/index.ts'
+
 import { parseLine } from './line.ts'
 import { CONSOLE_PRODUCER, consoleProducerUsage, parseConsoleProducerArgs } from './options.ts'
 import { type LineFailure, produceLines } from './pipeline.ts'
@@ -23,10 +23,7 @@ export const consoleProducerCommand: Command = {
   async run(argv, context) {
     const options = parseConsoleProducerArgs(argv, context.defaultBootstrapServer)
     const { io } = context
-    const client = createRestClient({
-      baseUrl: options.bootstrapServer,
-      ...(context.fetch ? { fetch: context.fetch } : {}),
-    })
+    const client = restClientFor(context, options.bootstrapServer)
     const result = await produceLines({
       lines: io.lines(),
       parse: (line) => parseLine(line, options.line),

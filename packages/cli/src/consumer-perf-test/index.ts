@@ -1,7 +1,7 @@
-import type { Command } from '../command/index.ts'
+import { type Command, restClientFor } from '../command/index.ts'
 import { readPartitions, resolveStarts } from '../partition-reader/index.ts'
 import { formatSummary, LatencyRecorder, reportProgress, WindowMeter } from '../perf-stats/index.ts'
-import { base64Size, createRestClient } from '../rest/index.ts'
+import { base64Size } from '../rest/index.ts'
 import { CONSUMER_PERF_TEST, consumerPerfTestUsage, parseConsumerPerfArgs } from './options.ts'
 
 export type { ConsumerPerfOptions } from './options.ts'
@@ -17,10 +17,7 @@ export const consumerPerfTestCommand: Command = {
   async run(argv, context) {
     const options = parseConsumerPerfArgs(argv, context.defaultBootstrapServer)
     const { io } = context
-    const client = createRestClient({
-      baseUrl: options.bootstrapServer,
-      ...(context.fetch ? { fetch: context.fetch } : {}),
-    })
+    const client = restClientFor(context, options.bootstrapServer)
     const starts = await resolveStarts(
       client,
       options.topic,

@@ -1,7 +1,7 @@
-import type { Command } from '../command/index.ts'
+import { type Command, restClientFor } from '../command/index.ts'
 import { ServerError } from '../errors/index.ts'
 import { formatSummary, LatencyRecorder, reportProgress, WindowMeter } from '../perf-stats/index.ts'
-import { type BinaryProduceRecord, base64Of, createRestClient } from '../rest/index.ts'
+import { type BinaryProduceRecord, base64Of } from '../rest/index.ts'
 import { PRODUCER_PERF_TEST, parseProducerPerfArgs, producerPerfTestUsage } from './options.ts'
 
 export type { ProducerPerfOptions } from './options.ts'
@@ -33,10 +33,7 @@ export const producerPerfTestCommand: Command = {
   async run(argv, context) {
     const options = parseProducerPerfArgs(argv, context.defaultBootstrapServer)
     const { io } = context
-    const client = createRestClient({
-      baseUrl: options.bootstrapServer,
-      ...(context.fetch ? { fetch: context.fetch } : {}),
-    })
+    const client = restClientFor(context, options.bootstrapServer)
     const value = base64Of(randomPayload(options.recordSize))
     const full: BinaryProduceRecord[] = Array.from({ length: options.batchSize }, () => ({ value }))
 

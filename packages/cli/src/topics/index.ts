@@ -1,6 +1,6 @@
-import type { Command } from '../command/index.ts'
+import { type Command, restClientFor } from '../command/index.ts'
 import { ServerError } from '../errors/index.ts'
-import { createRestClient, type PartitionData, type RestClient } from '../rest/index.ts'
+import type { PartitionData, RestClient } from '../rest/index.ts'
 import {
   describeTopic,
   formatDescription,
@@ -56,10 +56,7 @@ export const topicsCommand: Command = {
   usage: topicsUsage,
   async run(argv, context) {
     const { bootstrapServer, action } = parseTopicsArgs(argv, context.defaultBootstrapServer)
-    const client = createRestClient({
-      baseUrl: bootstrapServer,
-      ...(context.fetch ? { fetch: context.fetch } : {}),
-    })
+    const client = restClientFor(context, bootstrapServer)
     const { stdout } = context.io
     switch (action.kind) {
       case 'create':
