@@ -1,3 +1,4 @@
+import type { GroupOp, GroupRequestOf, GroupResponse } from '../group/index.ts'
 import type { BrokerEndpoint } from '../metadata/index.ts'
 import type {
   FetchRequest,
@@ -10,7 +11,7 @@ import type {
 
 /**
  * One broker's data plane as a caller sees it: produce to, fetch from and list offsets of the
- * partitions it leads. Over a TCP connection between processes; a direct call in combined mode.
+ * partitions it leads, and ask the group coordinator it runs. Over a TCP connection between processes; a direct call in combined mode.
  * Partition-level failures come back in the response's error code (NOT_LEADER_OR_FOLLOWER …);
  * a rejected promise means the broker could not be reached or the connection failed.
  */
@@ -18,6 +19,11 @@ export interface DataPlaneClient {
   produce(request: ProduceRequest): Promise<ProduceResponse>
   fetch(request: FetchRequest): Promise<FetchResponse>
   listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse>
+  /**
+   * An operation of the group coordinator this broker runs for the groups whose
+   * `__consumer_offsets` partition it leads; failures (NOT_COORDINATOR …) come back in the response.
+   */
+  group<Op extends GroupOp>(request: GroupRequestOf<Op>): Promise<GroupResponse<Op>>
   close(): Promise<void>
 }
 

@@ -32,6 +32,18 @@ export const ErrorCode = {
   StaleBrokerEpoch: 'STALE_BROKER_EPOCH',
   InvalidRecord: 'INVALID_RECORD',
   UnexpectedAppendOffset: 'UNEXPECTED_APPEND_OFFSET',
+  CoordinatorLoadInProgress: 'COORDINATOR_LOAD_IN_PROGRESS',
+  CoordinatorNotAvailable: 'COORDINATOR_NOT_AVAILABLE',
+  NotCoordinator: 'NOT_COORDINATOR',
+  IllegalGeneration: 'ILLEGAL_GENERATION',
+  InvalidGroupId: 'INVALID_GROUP_ID',
+  UnknownMemberId: 'UNKNOWN_MEMBER_ID',
+  InvalidSessionTimeout: 'INVALID_SESSION_TIMEOUT',
+  NonEmptyGroup: 'NON_EMPTY_GROUP',
+  GroupIdNotFound: 'GROUP_ID_NOT_FOUND',
+  InvalidCommitOffsetSize: 'INVALID_COMMIT_OFFSET_SIZE',
+  MemberIdExists: 'MEMBER_ID_EXISTS',
+  IllegalConsumerState: 'ILLEGAL_CONSUMER_STATE',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -72,6 +84,25 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   INVALID_RECORD: { kafkaCode: 87, retriable: false },
   // Kafka raises UnexpectedAppendOffsetException inside the broker; it has no wire code.
   UNEXPECTED_APPEND_OFFSET: { kafkaCode: -1, retriable: false },
+  // A coordinator that has just taken over is still replaying its __consumer_offsets partition.
+  COORDINATOR_LOAD_IN_PROGRESS: { kafkaCode: 14, retriable: true },
+  COORDINATOR_NOT_AVAILABLE: { kafkaCode: 15, retriable: true },
+  // The broker asked does not lead the group's __consumer_offsets partition (any more).
+  NOT_COORDINATOR: { kafkaCode: 16, retriable: true },
+  // A member acted on partitions of an assignment it no longer holds (it expired or they moved).
+  ILLEGAL_GENERATION: { kafkaCode: 22, retriable: false },
+  INVALID_GROUP_ID: { kafkaCode: 24, retriable: false },
+  // No such member (consumer instance) in the group: it was deleted or expired.
+  UNKNOWN_MEMBER_ID: { kafkaCode: 25, retriable: false },
+  INVALID_SESSION_TIMEOUT: { kafkaCode: 26, retriable: false },
+  INVALID_COMMIT_OFFSET_SIZE: { kafkaCode: 28, retriable: false },
+  // Offsets of a group can be reset only while it has no live members.
+  NON_EMPTY_GROUP: { kafkaCode: 68, retriable: false },
+  GROUP_ID_NOT_FOUND: { kafkaCode: 69, retriable: false },
+  // A consumer instance name already taken in its group (the REST Proxy's 40902); Kafka has no number.
+  MEMBER_ID_EXISTS: { kafkaCode: -1, retriable: false },
+  // Subscribing and assigning mixed on one instance (the REST Proxy's 40903); Kafka's client throws.
+  ILLEGAL_CONSUMER_STATE: { kafkaCode: -1, retriable: false },
 }
 
 /** How an error travels between processes. */

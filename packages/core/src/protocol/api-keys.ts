@@ -4,8 +4,9 @@
  * simpler layouts (one partition per request), drawn in each API's file.
  *
  * Reserved for later, with Kafka's numbers: OffsetsForLeaderEpoch = 23 (a follower's truncation
- * after a leader change) and the consumer-group APIs (FindCoordinator = 10, JoinGroup = 11,
- * Heartbeat = 12, LeaveGroup = 13, SyncGroup = 14, OffsetCommit = 8, OffsetFetch = 9).
+ * after a leader change). The consumer-group operations are one API of Tributary's own, Group:
+ * the coordinator computes assignments and tracks positions itself (as in KIP-848), so Kafka's
+ * JoinGroup/SyncGroup handshake has no counterpart.
  * Cluster metadata is not here: it comes from the metadata log.
  */
 import { ErrorCode, TributaryError } from '../errors/index.ts'
@@ -14,6 +15,11 @@ export const ApiKey = {
   Produce: 0,
   Fetch: 1,
   ListOffsets: 2,
+  /**
+   * Tributary's own: every group-coordinator operation in one API with JSON bodies (see
+   * group.ts). Outside Kafka's range, so no Kafka tool mistakes it for one of its group APIs.
+   */
+  Group: 1000,
 } as const
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey]
@@ -28,6 +34,7 @@ export const apiVersions: Readonly<Record<ApiKey, ApiVersionRange>> = {
   [ApiKey.Produce]: { min: 0, max: 0 },
   [ApiKey.Fetch]: { min: 0, max: 0 },
   [ApiKey.ListOffsets]: { min: 0, max: 0 },
+  [ApiKey.Group]: { min: 0, max: 0 },
 }
 
 const names = new Map<number, string>(Object.entries(ApiKey).map(([name, key]) => [key, name]))

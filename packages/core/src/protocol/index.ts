@@ -19,6 +19,13 @@ export {
 } from './fetch.ts'
 export type { Frame, FrameDecoderOptions, FrameHeader } from './frame.ts'
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './frame.ts'
+export {
+  decodeGroupRequest,
+  decodeGroupResponse,
+  encodeGroupRequest,
+  encodeGroupResponse,
+  groupErrorResponse,
+} from './group.ts'
 export type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.ts'
 export {
   decodeListOffsetsRequest,

@@ -3,11 +3,13 @@
  * a request that could not be served (or not even decoded).
  */
 import { ErrorCode, TributaryError } from '../errors/index.ts'
+import type { GroupRequest } from '../group/requests.ts'
 import { ApiKey, apiKeyName } from './api-keys.ts'
 import { errorToWire } from './errors.ts'
 import type { FetchRequest } from './fetch.ts'
 import { decodeFetchRequest, encodeFetchResponse } from './fetch.ts'
 import type { Frame, FrameHeader } from './frame.ts'
+import { decodeGroupRequest, encodeGroupResponse, groupErrorResponse } from './group.ts'
 import type { ListOffsetsRequest } from './list-offsets.ts'
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from './list-offsets.ts'
 import type { ProduceRequest } from './produce.ts'
@@ -25,6 +27,7 @@ export type DecodedRequest =
   | Decoded<typeof ApiKey.Produce, ProduceRequest>
   | Decoded<typeof ApiKey.Fetch, FetchRequest>
   | Decoded<typeof ApiKey.ListOffsets, ListOffsetsRequest>
+  | Decoded<typeof ApiKey.Group, GroupRequest>
 
 /**
  * The request in `frame`, by its apiKey. Throws INVALID_REQUEST for an unknown apiKey or a
@@ -47,6 +50,8 @@ export function decodeRequest(frame: Frame): DecodedRequest {
       const request = decodeListOffsetsRequest(frame)
       return { apiKey: ApiKey.ListOffsets, apiVersion, correlationId, request }
     }
+    case ApiKey.Group:
+      return { apiKey: ApiKey.Group, apiVersion, correlationId, request: decodeGroupRequest(frame) }
     default:
       throw unknownApi(frame.apiKey)
   }
@@ -85,6 +90,8 @@ export function encodeErrorResponse(header: FrameHeader, error: unknown): Uint8A
         highWatermark: -1,
         logStartOffset: -1,
       })
+    case ApiKey.Group:
+      return encodeGroupResponse(correlationId, groupErrorResponse(error))
     default:
       throw unknownApi(header.apiKey)
   }
