@@ -9,9 +9,12 @@ import {
   ErrorCode,
   encodeFetchResponse,
   encodeFrame,
+  encodeGroupResponse,
   encodeListOffsetsResponse,
   encodeProduceResponse,
   FrameDecoder,
+  type GroupRequestOf,
+  groupErrorResponse,
   IsolationLevel,
   NO_ERROR,
   type ProduceRequest,
@@ -98,6 +101,15 @@ function usualAnswer(decoded: DecodedRequest): Uint8Array {
         highWatermark: 0,
         logStartOffset: 0,
       })
+    case ApiKey.Group: {
+      const { request } = decoded
+      if (request.op !== 'committed') {
+        const error = new TributaryError(ErrorCode.GroupIdNotFound, `no group for ${request.op}`)
+        return encodeGroupResponse(decoded.correlationId, groupErrorResponse(error))
+      }
+      const offsets = [{ topic: 't', partition: 0, offset: 42, metadata: request.group }]
+      return encodeGroupResponse(decoded.correlationId, { ok: true, result: { offsets } })
+    }
   }
 }
 
@@ -266,6 +278,34 @@ describe('TcpDataPlaneConnector', () => {
     const client = connector().connect(1, broker.endpoint)
     const error = await rejection(client.produce(produce(1)))
     expect(error.code).toBe(ErrorCode.NetworkException)
+  })
+
+  it('carries Group requests as JSON beside the binary APIs, coordinator errors as data', async () => {
+    const broker = await testBroker()
+    const client = connector().connect(1, broker.endpoint)
+    const request: GroupRequestOf<'committed'> = {
+      op: 'committed',
+      group: 'g',
+      instance: null,
+      partitions: [{ topic: 't', partition: 0 }],
+    }
+    const [committed, produced, missing] = await Promise.all([
+      client.group(request),
+      client.produce(produce(2)),
+      client.group({ op: 'describeGroup', group: 'nope' }),
+    ])
+    expect(committed).toEqual({
+      ok: true,
+      result: { offsets: [{ topic: 't', partition: 0, offset: 42, metadata: 'g' }] },
+    })
+    expect(produced.baseOffset).toBe(20)
+    expect(missing).toEqual({
+      ok: false,
+      error: { code: ErrorCode.GroupIdNotFound, message: 'no group for describeGroup' },
+    })
+    const received = broker.received.find((r) => r.decoded.apiKey === ApiKey.Group)
+    expect(received?.decoded.request).toEqual(request)
+    expect(broker.connections).toBe(1)
   })
 
   it('rejects pending requests on close and refuses later ones', async () => {

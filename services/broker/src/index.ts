@@ -8,6 +8,13 @@ export type { BrokerConfig, FlushModeName, LogLevel, ParsedBrokerArgs } from './
 export { BROKER_USAGE, parseBrokerConfig } from './config/index.ts'
 export type { ControllerSessionOptions } from './controller-session/index.ts'
 export { ControllerSession, DEFAULT_HEARTBEAT_INTERVAL_MS } from './controller-session/index.ts'
+export type { GroupCoordinatorOptions, GroupSettings } from './coordinator/index.ts'
+export {
+  DEFAULT_CONSUMER_INSTANCE_TIMEOUT_MS,
+  DEFAULT_GROUP_MAX_SESSION_TIMEOUT_MS,
+  DEFAULT_GROUP_MIN_SESSION_TIMEOUT_MS,
+  GroupCoordinator,
+} from './coordinator/index.ts'
 export type { DataPlaneHandlerOptions } from './handler/index.ts'
 export { DataPlaneHandler, inProcessClient } from './handler/index.ts'
 export type { BrokerHealth } from './http/index.ts'

@@ -34,7 +34,33 @@ describe('broker config', () => {
       heartbeatIntervalMs: 1000,
       retentionCheckIntervalMs: 300_000,
       flushMode: 'fsync',
+      groupMinSessionTimeoutMs: 6_000,
+      groupMaxSessionTimeoutMs: 1_800_000,
+      consumerInstanceTimeoutMs: 300_000,
     })
+  })
+
+  it('takes the group coordinator settings from flags and environment variables', () => {
+    const env = {
+      BROKER_GROUP_MIN_SESSION_TIMEOUT_MS: '1000',
+      BROKER_CONSUMER_INSTANCE_TIMEOUT_MS: '60000',
+    }
+    expect(config(['--group-max-session-timeout-ms', '90000'], env)).toMatchObject({
+      groupMinSessionTimeoutMs: 1000,
+      groupMaxSessionTimeoutMs: 90_000,
+      consumerInstanceTimeoutMs: 60_000,
+    })
+    expect(
+      refusal([
+        '--group-min-session-timeout-ms',
+        '10000',
+        '--group-max-session-timeout-ms',
+        '5000',
+      ]),
+    ).toContain('--group-min-session-timeout-ms')
+    expect(refusal(['--consumer-instance-timeout-ms', '0'])).toContain(
+      '--consumer-instance-timeout-ms',
+    )
   })
 
   it('takes flags over environment variables over defaults', () => {
@@ -80,7 +106,16 @@ describe('broker config', () => {
 
   it('answers --help with the usage, which names every flag', () => {
     expect(parseBrokerConfig(['--help'], {})).toEqual({ help: true })
-    for (const flag of ['--broker-id', '--port', '--http-port', '--controller', '--data-dir']) {
+    for (const flag of [
+      '--broker-id',
+      '--port',
+      '--http-port',
+      '--controller',
+      '--data-dir',
+      '--group-min-session-timeout-ms',
+      '--group-max-session-timeout-ms',
+      '--consumer-instance-timeout-ms',
+    ]) {
       expect(BROKER_USAGE).toContain(flag)
     }
   })

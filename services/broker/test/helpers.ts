@@ -16,6 +16,7 @@ import {
   silentLogger,
 } from '@tributary/core'
 import { onTestFinished } from 'vitest'
+import { GroupCoordinator, type GroupSettings } from '../src/coordinator/index.ts'
 import { DataPlaneHandler } from '../src/handler/index.ts'
 import { ReplicaManager } from '../src/replica/index.ts'
 
@@ -116,17 +117,28 @@ export interface ReplicaHost {
   readonly metadata: TestMetadata
   readonly replicas: ReplicaManager
   readonly handler: DataPlaneHandler
+  /** The handler's group coordinator (its sweep timer not started). */
+  readonly coordinator: GroupCoordinator
   readonly dir: string
+  /** Closes the handler and the logs now (the test's end does it otherwise); idempotent. */
+  close(): Promise<void>
 }
 
-/** Broker 1's replicas and request handler over temp-dir logs; closed when the test ends. */
+/**
+ * Broker 1's replicas, request handler and group coordinator over temp-dir logs; closed when
+ * the test ends.
+ */
 export function hostReplicas(
   options: {
     dir?: string
     metadata?: TestMetadata
     brokerId?: number
     logger?: Logger
+    /** The logs' clock. */
     now?: () => number
+    /** The group coordinator's clock. */
+    groupNow?: () => number
+    groupSettings?: Partial<GroupSettings>
   } = {},
 ): ReplicaHost {
   const metadata = options.metadata ?? new TestMetadata()
@@ -141,12 +153,22 @@ export function hostReplicas(
     logger,
     ...(options.now === undefined ? {} : { now: options.now }),
   })
-  const handler = new DataPlaneHandler({ replicas, logger })
-  onTestFinished(async () => {
+  const coordinator = new GroupCoordinator({
+    replicas,
+    image: metadata.image,
+    produce: (request) => handler.produce(request),
+    logger,
+    ...(options.groupNow === undefined ? {} : { now: options.groupNow }),
+    ...(options.groupSettings === undefined ? {} : { settings: options.groupSettings }),
+  })
+  const handler = new DataPlaneHandler({ replicas, logger, coordinator })
+  const close = async () => {
+    coordinator.stop()
     await handler.close()
     await replicas.close()
-  })
-  return { metadata, replicas, handler, dir }
+  }
+  onTestFinished(close)
+  return { metadata, replicas, handler, coordinator, dir, close }
 }
 
 const encoder = new TextEncoder()

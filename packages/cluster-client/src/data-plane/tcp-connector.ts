@@ -5,14 +5,20 @@ import {
   type DataPlaneConnector,
   DEFAULT_MAX_FRAME_BYTES,
   decodeFetchResponse,
+  decodeGroupResponse,
   decodeListOffsetsResponse,
   decodeProduceResponse,
   ErrorCode,
   encodeFetchRequest,
+  encodeGroupRequest,
   encodeListOffsetsRequest,
   encodeProduceRequest,
   type FetchRequest,
   type FetchResponse,
+  type GroupOp,
+  type GroupRequest,
+  type GroupRequestOf,
+  type GroupResponse,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
   type Logger,
@@ -101,6 +107,22 @@ export class TcpDataPlaneClient implements DataPlaneClient {
       decodeListOffsetsResponse,
       this.#requestTimeoutMs,
     )
+  }
+
+  /**
+   * A Group API request (JSON bodies). The coordinator's refusals come back in the response;
+   * the promise rejects only as the other requests do (connection failed, timed out).
+   */
+  async group<Op extends GroupOp>(request: GroupRequestOf<Op>): Promise<GroupResponse<Op>> {
+    const correlationId = this.#correlationId()
+    const frame = encodeGroupRequest(correlationId, request as GroupRequest)
+    const response = await this.#connect().request(
+      correlationId,
+      frame,
+      decodeGroupResponse,
+      this.#requestTimeoutMs,
+    )
+    return response as GroupResponse<Op>
   }
 
   /** Closes the connection; requests waiting are rejected, later ones refused. Idempotent. */

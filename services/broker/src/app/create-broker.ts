@@ -15,12 +15,14 @@ import {
 import type { Hono } from 'hono'
 import type { BrokerConfig } from '../config/index.ts'
 import { ControllerSession } from '../controller-session/index.ts'
+import { GroupCoordinator, type GroupSettings } from '../coordinator/index.ts'
 import { DataPlaneHandler } from '../handler/index.ts'
 import { type BrokerHealth, createHttpApp } from '../http/index.ts'
 import { type BrokerMetrics, createBrokerMetrics, instrumentDataPlane } from '../metrics/index.ts'
 import { ReplicaManager } from '../replica/index.ts'
 import { DataPlaneServer } from '../server/index.ts'
 
+/** The broker's config as createBroker takes it; the group settings default when left out. */
 export type BrokerSettings = Pick<
   BrokerConfig,
   | 'brokerId'
@@ -32,7 +34,8 @@ export type BrokerSettings = Pick<
   | 'heartbeatIntervalMs'
   | 'retentionCheckIntervalMs'
   | 'flushMode'
->
+> &
+  Partial<GroupSettings>
 
 export interface BrokerDeps {
   readonly config: BrokerSettings
@@ -43,7 +46,7 @@ export interface BrokerDeps {
   readonly logger?: Logger
   /** Unique per process start; random by default. */
   readonly incarnationId?: string
-  /** Wall clock for the logs. Default Date.now. */
+  /** Wall clock for the logs and the group coordinator. Default Date.now. */
   readonly now?: () => number
 }
 
@@ -61,6 +64,8 @@ export interface Broker {
   readonly http: Hono
   readonly metrics: BrokerMetrics
   readonly session: ControllerSession
+  /** The coordinator of the groups whose `__consumer_offsets` partition this broker leads. */
+  readonly coordinator: GroupCoordinator
   /** Binds both ports, registers, follows metadata, starts the retention timer. */
   start(): Promise<BrokerAddresses>
   /** Graceful: stops accepting, drains in-flight requests, stops heartbeats, closes the logs. */
@@ -85,7 +90,17 @@ export function createBroker(deps: BrokerDeps): Broker {
     logger,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   })
-  const handler = new DataPlaneHandler({ replicas, logger })
+  // Commits are appended through the handler's own produce path (declared next: the
+  // coordinator calls it only once requests arrive).
+  const coordinator = new GroupCoordinator({
+    replicas,
+    image: follower.image,
+    produce: (request) => handler.produce(request),
+    settings: config,
+    logger,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  })
+  const handler = new DataPlaneHandler({ replicas, logger, coordinator })
   const metrics = createBrokerMetrics({
     hostedPartitions: () => replicas.replicas.length,
     ledPartitions: () => replicas.ledPartitions.length,
@@ -145,6 +160,7 @@ export function createBroker(deps: BrokerDeps): Broker {
     http,
     metrics,
     session,
+    coordinator,
 
     async start() {
       const dataPlaneAddress = await server.listen(config.port, config.host)
@@ -163,6 +179,7 @@ export function createBroker(deps: BrokerDeps): Broker {
       void session.registered.then(() => {
         if (status === 'starting') status = 'serving'
       })
+      coordinator.start()
       retentionTimer = setInterval(() => {
         const deleted = replicas.applyRetention()
         if (deleted > 0) logger.debug({ deleted }, 'retention deleted segments')
@@ -175,6 +192,7 @@ export function createBroker(deps: BrokerDeps): Broker {
         status = 'stopping'
         clearInterval(retentionTimer)
         clearTimeout(catchUpTimer)
+        coordinator.stop()
         // Stop accepting and drain; closing the handler answers long-polling fetches at once.
         await Promise.all([server.close(), handler.close()])
         await session.stop()

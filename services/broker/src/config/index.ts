@@ -8,6 +8,11 @@ import {
   usageText,
 } from '@tributary/node-service'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller-session/index.ts'
+import {
+  DEFAULT_CONSUMER_INSTANCE_TIMEOUT_MS,
+  DEFAULT_GROUP_MAX_SESSION_TIMEOUT_MS,
+  DEFAULT_GROUP_MIN_SESSION_TIMEOUT_MS,
+} from '../coordinator/index.ts'
 
 export const DEFAULT_BROKER_ID = 1
 export const DEFAULT_BROKER_PORT = 9092
@@ -40,6 +45,12 @@ export interface BrokerConfig {
   readonly retentionCheckIntervalMs: number
   /** How appends are made durable (see @tributary/storage's FlushMode). */
   readonly flushMode: FlushModeName
+  /** The shortest session timeout a consumer instance may ask for (Kafka's group.min.session.timeout.ms). */
+  readonly groupMinSessionTimeoutMs: number
+  /** The longest session timeout a consumer instance may ask for (Kafka's group.max.session.timeout.ms). */
+  readonly groupMaxSessionTimeoutMs: number
+  /** A consumer instance idle this long is deleted (the REST Proxy's consumer.instance.timeout.ms). */
+  readonly consumerInstanceTimeoutMs: number
 }
 
 /** Each option: its flag, its environment variable, its default as the usage text shows it. */
@@ -64,6 +75,18 @@ const options = {
     default: String(DEFAULT_RETENTION_CHECK_INTERVAL_MS),
   },
   'flush-mode': { env: 'BROKER_FLUSH_MODE', default: 'fsync' },
+  'group-min-session-timeout-ms': {
+    env: 'BROKER_GROUP_MIN_SESSION_TIMEOUT_MS',
+    default: String(DEFAULT_GROUP_MIN_SESSION_TIMEOUT_MS),
+  },
+  'group-max-session-timeout-ms': {
+    env: 'BROKER_GROUP_MAX_SESSION_TIMEOUT_MS',
+    default: String(DEFAULT_GROUP_MAX_SESSION_TIMEOUT_MS),
+  },
+  'consumer-instance-timeout-ms': {
+    env: 'BROKER_CONSUMER_INSTANCE_TIMEOUT_MS',
+    default: String(DEFAULT_CONSUMER_INSTANCE_TIMEOUT_MS),
+  },
 } as const
 
 type OptionName = keyof typeof options
@@ -113,6 +136,25 @@ export function parseBrokerConfig(
   if (!URL.canParse(controllerUrl)) {
     throw new InvalidConfigError(`--controller must be a URL, got '${controllerUrl}'`)
   }
+  const groupMinSessionTimeoutMs = integer(
+    'group-min-session-timeout-ms',
+    get('group-min-session-timeout-ms'),
+    DEFAULT_GROUP_MIN_SESSION_TIMEOUT_MS,
+    1,
+    0x7fff_ffff,
+  )
+  const groupMaxSessionTimeoutMs = integer(
+    'group-max-session-timeout-ms',
+    get('group-max-session-timeout-ms'),
+    DEFAULT_GROUP_MAX_SESSION_TIMEOUT_MS,
+    1,
+    0x7fff_ffff,
+  )
+  if (groupMinSessionTimeoutMs > groupMaxSessionTimeoutMs) {
+    throw new InvalidConfigError(
+      `--group-min-session-timeout-ms (${groupMinSessionTimeoutMs}) must not exceed --group-max-session-timeout-ms (${groupMaxSessionTimeoutMs})`,
+    )
+  }
   return {
     help: false,
     config: {
@@ -139,6 +181,15 @@ export function parseBrokerConfig(
         0x7fff_ffff,
       ),
       flushMode,
+      groupMinSessionTimeoutMs,
+      groupMaxSessionTimeoutMs,
+      consumerInstanceTimeoutMs: integer(
+        'consumer-instance-timeout-ms',
+        get('consumer-instance-timeout-ms'),
+        DEFAULT_CONSUMER_INSTANCE_TIMEOUT_MS,
+        1,
+        0x7fff_ffff,
+      ),
     },
   }
 }

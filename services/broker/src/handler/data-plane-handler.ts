@@ -5,6 +5,11 @@ import {
   errorToWire,
   type FetchRequest,
   type FetchResponse,
+  type GroupOp,
+  type GroupRequest,
+  type GroupRequestOf,
+  type GroupResponse,
+  groupErrorResponse,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
   type Logger,
@@ -16,12 +21,16 @@ import {
   TributaryError,
 } from '@tributary/core'
 import type { PartitionLog } from '@tributary/storage'
+import type { GroupCoordinator } from '../coordinator/index.ts'
 import type { LedPartition, ReplicaManager } from '../replica/index.ts'
 import { concatBatches, producedBatches } from './batches.ts'
+import { commitIfSoleReplica } from './sole-replica.ts'
 
 export interface DataPlaneHandlerOptions {
   readonly replicas: ReplicaManager
   readonly logger?: Logger
+  /** Serves the Group API; without one, group requests get COORDINATOR_NOT_AVAILABLE. */
+  readonly coordinator?: Pick<GroupCoordinator, 'handle'>
   /** Clock for long-poll deadlines. Default Date.now. */
   readonly now?: () => number
 }
@@ -36,10 +45,10 @@ interface LogOffsets {
 const NO_OFFSETS: LogOffsets = { highWatermark: -1, logStartOffset: -1, logEndOffset: -1 }
 
 /**
- * Serves Produce, Fetch and ListOffsets for the partitions this broker leads: the broker's data
- * plane as a {@link DataPlaneClient}, so the TCP server and combined mode (an in-process call)
- * share it. Partition-level failures come back in the response's errorCode; the promises never
- * reject.
+ * Serves Produce, Fetch and ListOffsets for the partitions this broker leads, and the Group API
+ * through its group coordinator: the broker's data plane as a {@link DataPlaneClient}, so the
+ * TCP server and combined mode (an in-process call) share it. Failures come back in the
+ * response (errorCode, or a Group error); the promises never reject.
  *
  * Replication factor 1 for now: the high watermark moves to the log end after each append, so
  * acks=all is answered as acks=1 (after refusing it when min.insync.replicas exceeds the ISR).
@@ -47,11 +56,13 @@ const NO_OFFSETS: LogOffsets = { highWatermark: -1, logStartOffset: -1, logEndOf
 export class DataPlaneHandler implements DataPlaneClient {
   readonly #replicas: ReplicaManager
   readonly #logger: Logger
+  readonly #coordinator: Pick<GroupCoordinator, 'handle'> | undefined
   readonly #now: () => number
   readonly #closing = new AbortController()
 
   constructor(options: DataPlaneHandlerOptions) {
     this.#replicas = options.replicas
+    this.#coordinator = options.coordinator
     this.#logger = (options.logger ?? silentLogger).child({ component: 'data-plane' })
     this.#now = options.now ?? Date.now
   }
@@ -163,6 +174,38 @@ export class DataPlaneHandler implements DataPlaneClient {
     }
   }
 
+  /** An operation of the group coordinator; its failures come back as an error response. */
+  async group<Op extends GroupOp>(request: GroupRequestOf<Op>): Promise<GroupResponse<Op>> {
+    try {
+      if (this.#closing.signal.aborted) {
+        throw new TributaryError(ErrorCode.NotCoordinator, 'the broker is shutting down')
+      }
+      if (this.#coordinator === undefined) {
+        throw new TributaryError(
+          ErrorCode.CoordinatorNotAvailable,
+          `broker ${this.#replicas.brokerId} runs no group coordinator`,
+        )
+      }
+      const result = await this.#coordinator.handle(request as GroupRequest)
+      return { ok: true, result } as GroupResponse<Op>
+    } catch (error) {
+      const fields = {
+        api: 'group',
+        op: request.op,
+        group: 'group' in request ? request.group : null,
+      }
+      if (error instanceof TributaryError) {
+        this.#logger.debug(
+          { ...fields, code: error.code, reason: error.message },
+          'request refused',
+        )
+      } else {
+        this.#logger.error({ ...fields, err: error }, 'request failed')
+      }
+      return groupErrorResponse(error) as GroupResponse<Op>
+    }
+  }
+
   /**
    * Stops serving: waiting fetches answer at once with what they have, and new requests get
    * NOT_LEADER_OR_FOLLOWER. The broker calls this when it shuts down; an in-process caller that
@@ -202,20 +245,8 @@ export function inProcessClient(handler: DataPlaneClient): DataPlaneClient {
     produce: (request) => handler.produce(request),
     fetch: (request) => handler.fetch(request),
     listOffsets: (request) => handler.listOffsets(request),
+    group: (request) => handler.group(request),
     close: async () => {},
-  }
-}
-
-/**
- * When this broker is the partition's only in-sync replica, everything its log holds is
- * committed: the high watermark is the log end. Run on every request, not only after appends,
- * because after a crash the checkpointed high watermark can trail the log (it is written at the
- * end of an event-loop turn), and acknowledged records past it would stay invisible.
- */
-function commitIfSoleReplica(log: PartitionLog, led: LedPartition, brokerId: number): void {
-  const { isr } = led.state
-  if (isr.length === 1 && isr[0] === brokerId && log.highWatermark < log.logEndOffset) {
-    log.setHighWatermark(log.logEndOffset)
   }
 }
 

@@ -2,6 +2,7 @@ import {
   type DataPlaneClient,
   errorCodeInfo,
   type FetchResponse,
+  type GroupResponse,
   type ListOffsetsResponse,
   type ProduceRequest,
   type ProduceResponse,
@@ -92,25 +93,30 @@ export function createBrokerMetrics(sources: BrokerGaugeSources): BrokerMetrics 
   }
 }
 
-/** `client` with every request counted and timed in `metrics`. */
+/**
+ * `client` with every request counted and timed in `metrics`. Group requests count under api
+ * `group`, their error as the Group error code.
+ */
 export function instrumentDataPlane(
   client: DataPlaneClient,
   metrics: BrokerMetrics,
 ): DataPlaneClient {
-  const observe = async <R extends { readonly errorCode: number }>(
-    api: string,
-    serve: () => Promise<R>,
-  ): Promise<R> => {
+  const timed = async <R>(api: string, serve: () => Promise<R>, error: (r: R) => string) => {
     const stop = metrics.requestSeconds.startTimer({ api })
     const response = await serve()
     stop()
-    const error =
-      response.errorCode === 0
-        ? 'NONE'
-        : (kafkaCodeNames.get(response.errorCode) ?? String(response.errorCode))
-    metrics.requests.inc({ api, error })
+    metrics.requests.inc({ api, error: error(response) })
     return response
   }
+  const observe = <R extends { readonly errorCode: number }>(
+    api: string,
+    serve: () => Promise<R>,
+  ): Promise<R> =>
+    timed(api, serve, (response) =>
+      response.errorCode === 0
+        ? 'NONE'
+        : (kafkaCodeNames.get(response.errorCode) ?? String(response.errorCode)),
+    )
   return {
     produce: (request: ProduceRequest) =>
       observe<ProduceResponse>('produce', async () => {
@@ -127,6 +133,12 @@ export function instrumentDataPlane(
       }),
     listOffsets: (request) =>
       observe<ListOffsetsResponse>('listOffsets', () => client.listOffsets(request)),
+    group: (request) =>
+      timed(
+        'group',
+        () => client.group(request),
+        (response: GroupResponse) => (response.ok ? 'NONE' : response.error.code),
+      ),
     close: () => client.close(),
   }
 }

@@ -8,6 +8,7 @@ import {
   ErrorCode,
   encodeErrorResponse,
   encodeFetchResponse,
+  encodeGroupResponse,
   encodeListOffsetsResponse,
   encodeProduceResponse,
   type Frame,
@@ -33,7 +34,8 @@ export interface ConnectionOptions {
  *
  * A stream that cannot be decoded (a bad frame size, an unknown API, a malformed body) cannot
  * be trusted further: the connection is logged and closed, as Kafka does. A request at a
- * version this build does not speak gets an UNSUPPORTED_VERSION response instead.
+ * version this build does not speak gets an UNSUPPORTED_VERSION response instead, and a Group
+ * request the contract refuses an INVALID_REQUEST response.
  */
 export class Connection {
   readonly socket: Socket
@@ -107,10 +109,12 @@ export class Connection {
     try {
       decoded = decodeRequest(frame)
     } catch (error) {
+      // A Group body is JSON filling its frame, so a malformed one leaves the stream intact:
+      // it is answered with an error, like a version this build does not speak.
       if (
         isApiKey(frame.apiKey) &&
         error instanceof TributaryError &&
-        error.code === ErrorCode.UnsupportedVersion
+        (error.code === ErrorCode.UnsupportedVersion || frame.apiKey === ApiKey.Group)
       ) {
         this.#write(encodeErrorResponse(frame, error))
         return
@@ -159,6 +163,8 @@ export class Connection {
           decoded.correlationId,
           await handler.listOffsets(decoded.request),
         )
+      case ApiKey.Group:
+        return encodeGroupResponse(decoded.correlationId, await handler.group(decoded.request))
     }
   }
 

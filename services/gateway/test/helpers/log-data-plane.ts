@@ -5,7 +5,7 @@ import {
   type BrokerEndpoint,
   type DataPlaneClient,
   type DataPlaneConnector,
-  type ErrorCode,
+  ErrorCode,
   errorCodeInfo,
   errorToWire,
   type FetchRequest,
@@ -53,6 +53,14 @@ export class LogDataPlane implements DataPlaneConnector {
       produce: (request) => this.#produce(request),
       fetch: (request) => this.#fetch(request),
       listOffsets: (request) => this.#listOffsets(request),
+      // No group coordinator here: the root test/ workspace runs the real one.
+      group: async (request) => ({
+        ok: false,
+        error: {
+          code: ErrorCode.NotCoordinator,
+          message: `this test data plane coordinates no group (${request.op})`,
+        },
+      }),
       close: async () => {},
     }
   }
