@@ -24,7 +24,11 @@ export function tempDataDir(): { dir: string; cleanup: () => void } {
  * Starts `tributary start` (combined mode) as a real process on a free port, from the sources
  * (tsx as a loader), and resolves once it prints where it listens.
  */
-export function startCombined(dataDir: string, timeoutMs = 30_000): Promise<CombinedProcess> {
+export function startCombined(
+  dataDir: string,
+  timeoutMs = 30_000,
+  extraArgs: readonly string[] = [],
+): Promise<CombinedProcess> {
   // Node itself with tsx as a loader, not the tsx command: that one runs the script in a child
   // process, and a SIGKILL sent to it would leave the real server running.
   const child = spawn(
@@ -39,6 +43,7 @@ export function startCombined(dataDir: string, timeoutMs = 30_000): Promise<Comb
       '0',
       '--data-dir',
       dataDir,
+      ...extraArgs,
     ],
     { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )

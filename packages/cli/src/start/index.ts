@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import { createBroker, inProcessClient } from '@tributary/broker'
 import { Controller } from '@tributary/controller'
-import { MetadataFollower } from '@tributary/core'
+import { DEFAULT_OFFSETS_TOPIC_PARTITIONS, MetadataFollower } from '@tributary/core'
 import { createGatewayApp } from '@tributary/gateway'
 import {
   closeHttpServer,
@@ -21,6 +21,7 @@ import {
   httpUrl,
   isLogLevel,
   parseFlags,
+  parseInteger,
   parsePort,
   readConfig,
   stopOnSignals,
@@ -38,6 +39,14 @@ Options:
   --flush-mode <m>    fsync (default): acknowledge after the write is on disk;
                       os: after it reached the OS (env TRIBUTARY_FLUSH_MODE)
   --log-level <lvl>   fatal, error, warn, info (default), debug, trace (env LOG_LEVEL)
+  --offsets-topic-num-partitions <n>
+                      partitions of __consumer_offsets when it is created (default 50)
+  --group-min-session-timeout-ms <ms>
+                      the shortest session.timeout.ms a consumer may ask for (default 6000)
+  --group-max-session-timeout-ms <ms>
+                      the longest session.timeout.ms a consumer may ask for (default 1800000)
+  --consumer-instance-timeout-ms <ms>
+                      idle consumer instances are deleted after this (default 300000)
   -h, --help          this text
 `
 
@@ -56,16 +65,34 @@ export interface StartConfig {
   readonly dataDir: string
   readonly flushMode: 'fsync' | 'os'
   readonly logLevel: string
+  readonly offsetsTopicNumPartitions: number
+  readonly groupMinSessionTimeoutMs: number
+  readonly groupMaxSessionTimeoutMs: number
+  readonly consumerInstanceTimeoutMs: number
 }
+
+const MAX_MS = 0x7fff_ffff
 
 /** Flags first, then the environment, then defaults. Throws a readable error on bad input. */
 export function parseStartConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): StartConfig | 'help' {
-  const flags = parseFlags(argv, ['port', 'host', 'data-dir', 'flush-mode', 'log-level'], {
-    helpShort: 'h',
-  })
+  const flags = parseFlags(
+    argv,
+    [
+      'port',
+      'host',
+      'data-dir',
+      'flush-mode',
+      'log-level',
+      'offsets-topic-num-partitions',
+      'group-min-session-timeout-ms',
+      'group-max-session-timeout-ms',
+      'consumer-instance-timeout-ms',
+    ],
+    { helpShort: 'h' },
+  )
   if (flags.help) return 'help'
   const values = flags.values
   const port = parsePort(values.port ?? env.PORT ?? '8082', '--port')
@@ -83,6 +110,30 @@ export function parseStartConfig(
     dataDir: resolve(values['data-dir'] ?? env.TRIBUTARY_DATA_DIR ?? 'data'),
     flushMode,
     logLevel,
+    offsetsTopicNumPartitions: parseInteger(
+      values['offsets-topic-num-partitions'] ?? String(DEFAULT_OFFSETS_TOPIC_PARTITIONS),
+      '--offsets-topic-num-partitions',
+      1,
+      10_000,
+    ),
+    groupMinSessionTimeoutMs: parseInteger(
+      values['group-min-session-timeout-ms'] ?? '6000',
+      '--group-min-session-timeout-ms',
+      1,
+      MAX_MS,
+    ),
+    groupMaxSessionTimeoutMs: parseInteger(
+      values['group-max-session-timeout-ms'] ?? '1800000',
+      '--group-max-session-timeout-ms',
+      1,
+      MAX_MS,
+    ),
+    consumerInstanceTimeoutMs: parseInteger(
+      values['consumer-instance-timeout-ms'] ?? '300000',
+      '--consumer-instance-timeout-ms',
+      1,
+      MAX_MS,
+    ),
   }
 }
 
@@ -126,6 +177,9 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
       heartbeatIntervalMs: 1_000,
       retentionCheckIntervalMs: 60_000,
       flushMode: config.flushMode,
+      groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      consumerInstanceTimeoutMs: config.consumerInstanceTimeoutMs,
     },
     controller,
     metadata: log,
@@ -145,6 +199,7 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
     controller,
     dataPlane: { connect: () => client },
     logger: logger.child({ component: 'gateway' }),
+    config: { offsetsTopicNumPartitions: config.offsetsTopicNumPartitions },
   })
   const server = createAdaptorServer({ fetch: gateway.fetch }) as Server
   const url = httpUrl(await listen(server, config.port, config.host))
