@@ -170,6 +170,20 @@ describe('GroupCoordinator: membership and rebalancing', () => {
 })
 
 describe('GroupCoordinator: positions', () => {
+  it('answers a retried delivery (same pollId) as the first time, so a lost answer loses no records', async () => {
+    const { api } = await groupHost()
+    const a = await api.consumer('g', 'a').create()
+    await a.assign([{ topic: 't', partition: 0 }])
+    const { memberEpoch } = await a.poll()
+    const advance = [{ partition: 0, from: null, start: 0, to: 4 }]
+    const first = await a.delivered(memberEpoch, advance, 'poll-1')
+    expect(first.accepted).toEqual([{ topic: 't', partition: 0 }])
+    expect((await a.delivered(memberEpoch, advance, 'poll-1')).accepted).toEqual(first.accepted)
+    // Another read from the same position is still refused.
+    expect((await a.delivered(memberEpoch, advance, 'poll-2')).accepted).toEqual([])
+    expect((await a.poll()).partitions).toEqual([{ topic: 't', partition: 0, position: 4 }])
+  })
+
   it('accepts a delivery only from the current position (compare-and-set) and member epoch', async () => {
     const { api } = await groupHost()
     const a = await api.consumer('g', 'a').create()

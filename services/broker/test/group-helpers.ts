@@ -142,11 +142,13 @@ export class TestConsumer {
       start?: number
       to: number
     }[],
+    pollId?: string,
   ) {
     return this.#call({
       op: 'delivered',
       ...this.#ref(),
       memberEpoch,
+      ...(pollId === undefined ? {} : { pollId }),
       advances: advances.map(({ topic = 't', partition, from, start, to }) => ({
         topic,
         partition,

@@ -12,6 +12,7 @@ import {
   type GatewayConfigInput,
   resolveGatewayConfig,
 } from './config/index.ts'
+import { CoordinatorClient, Poller } from './consumers/index.ts'
 import type { GatewayContext } from './context/index.ts'
 import { RestError, RestErrorCode } from './errors/index.ts'
 import { PartitionReader } from './fetch/index.ts'
@@ -82,11 +83,23 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       metrics.batchBytes.observe(bytes)
     },
   })
+  const reader = new PartitionReader({ metadata: deps.metadata, router, config })
+  const coordinator = new CoordinatorClient({
+    metadata: deps.metadata,
+    controller: deps.controller,
+    router,
+    config,
+    logger,
+  })
+  const streams = new AbortController()
   const ctx: GatewayContext = {
     metadata: deps.metadata,
     controller: deps.controller,
     producer: new Producer({ coalescer, config, logger, metrics }),
-    reader: new PartitionReader({ metadata: deps.metadata, router, config }),
+    reader,
+    coordinator,
+    poller: new Poller({ coordinator, reader, config, metrics, logger }),
+    closing: streams.signal,
     config,
     logger,
     metrics,
@@ -125,6 +138,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     metrics,
     async close() {
       closing = true
+      streams.abort()
       await ctx.producer.flush()
       await router.close()
     },

@@ -33,6 +33,20 @@ describe('gateway process settings', () => {
       },
     })
     expect(parseGatewayArgs(['--help'], {})).toEqual({ help: true })
+    expect(
+      parseGatewayArgs(['--offsets-topic-num-partitions', '3'], {
+        GATEWAY_CONSUMER_REQUEST_TIMEOUT_MS: '2500',
+        GATEWAY_CONSUMER_REQUEST_MAX_BYTES: '1048576',
+      }),
+    ).toMatchObject({
+      config: {
+        gateway: {
+          offsetsTopicNumPartitions: 3,
+          consumerRequestTimeoutMs: 2500,
+          consumerRequestMaxBytes: 1_048_576,
+        },
+      },
+    })
   })
 
   test('a bad value names its flag or variable', () => {
@@ -43,6 +57,11 @@ describe('gateway process settings', () => {
 
   test('the app config refuses unknown keys and out-of-range values', () => {
     expect(resolveGatewayConfig().lingerMs).toBe(0)
+    expect(resolveGatewayConfig()).toMatchObject({
+      offsetsTopicNumPartitions: 50,
+      consumerRequestTimeoutMs: 1000,
+      consumerRequestMaxBytes: 64 * 1024 * 1024,
+    })
     expect(() => resolveGatewayConfig({ lingerMS: 5 } as never)).toThrow(/invalid gateway config/)
     expect(() => resolveGatewayConfig({ maxInFlightPerPartition: 0 })).toThrow(
       /maxInFlightPerPartition/,

@@ -82,11 +82,14 @@ export const groupRequestSchema = z.discriminatedUnion('op', [
    * equal to `to` only resolves the position). Partitions the instance no longer owns, or whose
    * position moved meanwhile (compare-and-set on `from`), are left out of `accepted`, and their
    * records must not be returned. With autoCommit the accepted positions are committed first.
+   * `pollId`, unique per read, makes a retry safe: the same pollId again (its answer was lost)
+   * gets the first answer back instead of failing its compare-and-set.
    */
   z.strictObject({
     op: z.literal('delivered'),
     ...instanceRef,
     memberEpoch: z.number().int(),
+    pollId: z.string().min(1).max(100).optional(),
     advances: z.array(
       z.strictObject({
         topic: name,

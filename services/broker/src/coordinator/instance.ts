@@ -43,6 +43,8 @@ export class ConsumerInstance {
    * assignment. Dropping a partition here drops its position.
    */
   readonly held = new Map<string, HeldPartition>()
+  /** The last `delivered` with a pollId and what it accepted: a retry of it gets the same answer. */
+  lastDelivered: { readonly pollId: string; readonly accepted: TopicPartition[] } | null = null
 
   constructor(id: string, config: InstanceConfig, nowMs: number) {
     this.id = id

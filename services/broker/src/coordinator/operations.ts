@@ -160,6 +160,10 @@ const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
         )
       }
     }
+    const { pollId } = request
+    if (pollId !== undefined && instance.lastDelivered?.pollId === pollId) {
+      return { accepted: instance.lastDelivered.accepted }
+    }
     if (request.memberEpoch !== instance.memberEpoch) return { accepted: [] }
     // Compare-and-set against positions as this request moves them, so a partition listed
     // twice is taken only where its first advance left it.
@@ -190,7 +194,9 @@ const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
         held.pending = { rewindTo: start, sinceMs: context.nowMs }
       }
     }
-    return { accepted: sortedPartitions([...moves.values()].map(({ held }) => held)) }
+    const accepted = sortedPartitions([...moves.values()].map(({ held }) => held))
+    if (pollId !== undefined) instance.lastDelivered = { pollId, accepted }
+    return { accepted }
   },
 
   seek(context, group, request) {

@@ -67,6 +67,21 @@ const settings = {
     env: 'GATEWAY_MAX_REQUEST_BYTES',
     schema: count(1024),
   },
+  offsetsTopicNumPartitions: {
+    flag: 'offsets-topic-num-partitions',
+    env: 'GATEWAY_OFFSETS_TOPIC_NUM_PARTITIONS',
+    schema: count(1),
+  },
+  consumerRequestTimeoutMs: {
+    flag: 'consumer-request-timeout-ms',
+    env: 'GATEWAY_CONSUMER_REQUEST_TIMEOUT_MS',
+    schema: count(0),
+  },
+  consumerRequestMaxBytes: {
+    flag: 'consumer-request-max-bytes',
+    env: 'GATEWAY_CONSUMER_REQUEST_MAX_BYTES',
+    schema: count(1),
+  },
   advertisedUrl: {
     flag: 'advertised-url',
     env: 'GATEWAY_ADVERTISED_URL',
@@ -96,6 +111,9 @@ export function parseGatewayArgs(
     ...defined('lingerMs', read('lingerMs')),
     ...defined('deliveryTimeoutMs', read('deliveryTimeoutMs')),
     ...defined('maxRequestBytes', read('maxRequestBytes')),
+    ...defined('offsetsTopicNumPartitions', read('offsetsTopicNumPartitions')),
+    ...defined('consumerRequestTimeoutMs', read('consumerRequestTimeoutMs')),
+    ...defined('consumerRequestMaxBytes', read('consumerRequestMaxBytes')),
     ...defined('advertisedUrl', read('advertisedUrl')),
     ...(acks === undefined ? {} : { acks: acks === '1' ? 1 : -1 }),
   }

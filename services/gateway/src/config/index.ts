@@ -1,3 +1,4 @@
+import { DEFAULT_OFFSETS_TOPIC_PARTITIONS } from '@tributary/core'
 import * as z from 'zod'
 
 /**
@@ -31,6 +32,12 @@ export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
 export const DEFAULT_ASYNC_MAX_PENDING_BYTES = 64 * 1024 * 1024
 /** How long an admin call waits for the gateway's own metadata to show its change. */
 export const DEFAULT_ADMIN_TIMEOUT_MS = 30_000
+/** Partitions of `__consumer_offsets` when the gateway creates it (Kafka's offsets.topic.num.partitions). */
+export const DEFAULT_OFFSETS_TOPIC_NUM_PARTITIONS = DEFAULT_OFFSETS_TOPIC_PARTITIONS
+/** How long a consumer's records request waits when neither it nor its instance says: the REST Proxy's consumer.request.timeout.ms. */
+export const DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS = 1000
+/** The most bytes (keys and values, unencoded) one consumer records response carries: the REST Proxy's consumer.request.max.bytes. */
+export const DEFAULT_CONSUMER_REQUEST_MAX_BYTES = 64 * 1024 * 1024
 
 export const gatewayConfigSchema = z.strictObject({
   lingerMs: z.number().int().min(0).max(1000).default(DEFAULT_LINGER_MS),
@@ -64,6 +71,25 @@ export const gatewayConfigSchema = z.strictObject({
   maxRequestBytes: z.number().int().min(1024).default(DEFAULT_MAX_REQUEST_BYTES),
   asyncMaxPendingBytes: z.number().int().min(0).default(DEFAULT_ASYNC_MAX_PENDING_BYTES),
   adminTimeoutMs: z.number().int().min(1).default(DEFAULT_ADMIN_TIMEOUT_MS),
+  /** Partitions of `__consumer_offsets`, used only when this gateway is the one that creates it. */
+  offsetsTopicNumPartitions: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(DEFAULT_OFFSETS_TOPIC_NUM_PARTITIONS),
+  consumerRequestTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(0x7fff_ffff)
+    .default(DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS),
+  consumerRequestMaxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(0x7fff_ffff)
+    .default(DEFAULT_CONSUMER_REQUEST_MAX_BYTES),
   /**
    * The origin v3 `self` and `related` links start with (e.g. `https://kafka.example.com`);
    * the request's own origin when absent, as the REST Proxy does without advertised listeners.

@@ -1,5 +1,6 @@
 import type { ControllerClient, Logger } from '@tributary/core'
 import type { GatewayConfig } from '../config/index.ts'
+import type { CoordinatorClient, Poller } from '../consumers/index.ts'
 import type { PartitionReader } from '../fetch/index.ts'
 import type { GatewayMetrics } from '../metrics/index.ts'
 import type { Producer } from '../produce/index.ts'
@@ -11,6 +12,12 @@ export interface GatewayContext {
   readonly controller: ControllerClient
   readonly producer: Producer
   readonly reader: PartitionReader
+  /** The way to each consumer group's coordinator. */
+  readonly coordinator: CoordinatorClient
+  /** Consumer instances' reads (records route and event stream). */
+  readonly poller: Poller
+  /** Aborted when the gateway closes: ends long-lived responses (event streams). */
+  readonly closing: AbortSignal
   readonly config: GatewayConfig
   readonly logger: Logger
   readonly metrics: GatewayMetrics

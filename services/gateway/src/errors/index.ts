@@ -7,6 +7,8 @@ export type { RestErrorBody } from './rest-error.ts'
 export {
   badRequest,
   clusterNotFound,
+  consumerGroupNotFound,
+  consumerInstanceNotFound,
   malformedJson,
   notAcceptable,
   notFound,

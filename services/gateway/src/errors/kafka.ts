@@ -19,11 +19,30 @@ const badRequestCodes: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.UnsupportedVersion,
   ErrorCode.InvalidTopic,
   ErrorCode.OffsetOutOfRange,
+  ErrorCode.InvalidGroupId,
+  ErrorCode.InvalidCommitOffsetSize,
+])
+
+/**
+ * The group coordinator's refusals, as the REST Proxy's consumer resources answer them: an
+ * unknown instance 40403, a name taken 40902, a call the instance's state forbids 40903, a bad
+ * session timeout 42204. A group that does not exist is 40403 here; v3 answers it with its own 404.
+ */
+const consumerCodes: ReadonlyMap<ErrorCode, number> = new Map<ErrorCode, number>([
+  [ErrorCode.UnknownMemberId, RestErrorCode.ConsumerInstanceNotFound],
+  [ErrorCode.GroupIdNotFound, RestErrorCode.ConsumerInstanceNotFound],
+  [ErrorCode.MemberIdExists, RestErrorCode.ConsumerInstanceExists],
+  [ErrorCode.IllegalConsumerState, RestErrorCode.IllegalConsumerState],
+  [ErrorCode.IllegalGeneration, RestErrorCode.IllegalConsumerState],
+  [ErrorCode.NonEmptyGroup, RestErrorCode.IllegalConsumerState],
+  [ErrorCode.InvalidSessionTimeout, RestErrorCode.InvalidConsumerConfig],
 ])
 
 /** The REST error code for a Kafka error. */
 export function restErrorCodeOf(error: TributaryError): number {
   if (error.code === ErrorCode.UnknownTopicOrPartition) return RestErrorCode.UnknownTopicOrPartition
+  const consumerCode = consumerCodes.get(error.code)
+  if (consumerCode !== undefined) return consumerCode
   if (badRequestCodes.has(error.code)) return RestErrorCode.KafkaBadRequest
   return recordErrorCodeOf(error)
 }
@@ -37,7 +56,10 @@ export function recordErrorCodeOf(error: TributaryError): number {
 export function toRestError(error: unknown): RestError {
   if (error instanceof RestError) return error
   if (error instanceof TributaryError) {
-    return new RestError(restErrorCodeOf(error), error.message, { cause: error })
+    // The REST Proxy's fixed words; the coordinator's message stays in the cause (and the log).
+    const message =
+      error.code === ErrorCode.UnknownMemberId ? 'Consumer instance not found.' : error.message
+    return new RestError(restErrorCodeOf(error), message, { cause: error })
   }
   return new RestError(RestErrorCode.InternalServerError, 'Internal Server Error', {
     cause: error,

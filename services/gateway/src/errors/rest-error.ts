@@ -17,13 +17,21 @@ export const RestErrorCode = {
   PartitionNotFound: 40402,
   /** v3 (and Kafka's UnknownTopicOrPartition anywhere): no such topic or partition. */
   UnknownTopicOrPartition: 40403,
+  /** v2 consumers: no such consumer instance (never created, deleted, or expired). The same number as above, as in the REST Proxy. */
+  ConsumerInstanceNotFound: 40403,
   NotAcceptable: 406,
   /** The records cannot be shown in the embedded format the Accept header asks for. */
   FormatMismatch: 40601,
+  /** A consumer instance of that name already exists in the group. */
+  ConsumerInstanceExists: 40902,
+  /** A consumer call its instance's state does not allow (subscribe vs assign, a partition it does not own, a group with members). */
+  IllegalConsumerState: 40903,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   /** A well-formed body that breaks the request's rules (empty records, wrong field types). */
   Unprocessable: 422,
+  /** A consumer instance config the gateway or coordinator refuses (format, session timeout …). */
+  InvalidConsumerConfig: 42204,
   /** A schema-based format (AVRO, JSONSCHEMA, PROTOBUF): there is no Schema Registry. */
   InvalidPayload: 42206,
   /** Data that cannot be turned into bytes as its format says (bad base64). */
@@ -110,3 +118,9 @@ export const payloadTooLarge = (limitBytes: number) =>
     RestErrorCode.PayloadTooLarge,
     `Request body is larger than the ${limitBytes} bytes this gateway accepts`,
   )
+
+export const consumerInstanceNotFound = () =>
+  new RestError(RestErrorCode.ConsumerInstanceNotFound, 'Consumer instance not found.')
+
+export const consumerGroupNotFound = (group: string) =>
+  new RestError(RestErrorCode.NotFound, `Consumer group ${group} cannot be found.`)

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+import type { Context } from 'hono'
 import { malformedJson, payloadTooLarge } from '../errors/index.ts'
 
 /**
@@ -55,4 +57,26 @@ export function parseJson(bytes: Uint8Array): unknown {
 /** {@link readBody} then {@link parseJson}. */
 export async function readJson(request: Request, limitBytes: number): Promise<unknown> {
   return parseJson(await readBody(request, limitBytes))
+}
+
+/**
+ * The JSON body of a request that may be a GET with a body, as the REST Proxy's
+ * `GET .../offsets` takes one. The Fetch API has no body on a GET, so under @hono/node-server it
+ * is read from the Node request itself; undefined when there is none.
+ */
+export async function readGetJson(c: Context, limitBytes: number): Promise<unknown> {
+  if (c.req.raw.body !== null) return readJson(c.req.raw, limitBytes)
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  if (incoming === undefined || typeof incoming.on !== 'function') return undefined
+  const length = Number(incoming.headers['content-length'] ?? 0)
+  if (!(length > 0) && incoming.headers['transfer-encoding'] === undefined) return undefined
+  if (length > limitBytes) throw payloadTooLarge(limitBytes)
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    total += chunk.length
+    if (total > limitBytes) throw payloadTooLarge(limitBytes)
+    chunks.push(chunk)
+  }
+  return parseJson(new Uint8Array(Buffer.concat(chunks)))
 }

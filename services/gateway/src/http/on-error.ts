@@ -9,7 +9,7 @@ import { MediaType } from '../media/index.ts'
  * Proxy's v2 resources do, everything else in plain JSON.
  */
 function errorMediaType(path: string): string {
-  return path.startsWith('/v3') || !path.startsWith('/topics') ? MediaType.Json : MediaType.V2
+  return path.startsWith('/topics') || path.startsWith('/consumers') ? MediaType.V2 : MediaType.Json
 }
 
 /** A REST Proxy error response. */

@@ -6,12 +6,16 @@ export { essence, negotiate } from './negotiate.ts'
 export type { EmbeddedFormat } from './types.ts'
 export {
   acceptsJson,
+  consumerRecordsType,
   MediaType,
   produceFormat,
   recordsResponseFormat,
   recordsResponseOffers,
+  requireConsumerBody,
   requireJsonBody,
+  v2ConsumerResponseOffers,
   v2ResponseOffers,
   v2ResponseType,
   v3ResponseOffers,
+  wantsEventStream,
 } from './types.ts'

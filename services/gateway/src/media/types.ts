@@ -15,6 +15,8 @@ export const MediaType = {
   /** The REST Proxy's version-less alias, accepted in Accept headers. */
   KafkaDefault: 'application/vnd.kafka+json',
   Json: 'application/json',
+  /** Server-Sent Events: a consumer instance's records as a stream. */
+  EventStream: 'text/event-stream',
 } as const
 
 /** The embedded formats of v2 records that need no Schema Registry. */
@@ -39,6 +41,50 @@ export const recordsResponseOffers: readonly Offer[] = [
 ]
 
 export const v3ResponseOffers: readonly Offer[] = [{ type: MediaType.Json, qs: 1 }]
+
+/**
+ * What the v2 consumer control calls may answer as: the v2 types, and, at a low weight, the
+ * embedded types, as the REST Proxy's consumers resource declares them (so a client that sends
+ * its format's type in every Accept header is served).
+ */
+export const v2ConsumerResponseOffers: readonly Offer[] = [
+  ...v2ResponseOffers,
+  { type: MediaType.V2Binary, qs: 0.1 },
+  { type: MediaType.V2Json, qs: 0.1 },
+]
+
+/**
+ * The type of a consumer instance's records: its embedded format's type when Accept names it,
+ * or names a format-less type (vnd.kafka.v2+json, application/json, a wildcard) or nothing;
+ * undefined (406/40601) when Accept asks for another format.
+ */
+export function consumerRecordsType(
+  accept: string | undefined,
+  format: EmbeddedFormat,
+): string | undefined {
+  const embedded = format === 'json' ? MediaType.V2Json : MediaType.V2Binary
+  const offers: readonly Offer[] = [{ type: embedded, qs: 1 }, ...v2ResponseOffers]
+  return negotiate(accept, offers) === undefined ? undefined : embedded
+}
+
+/** Whether Accept asks, by name, for Server-Sent Events. */
+export function wantsEventStream(accept: string | undefined): boolean {
+  if (accept === undefined || !accept.toLowerCase().includes(MediaType.EventStream)) return false
+  return negotiate(accept, [{ type: MediaType.EventStream, qs: 1 }]) !== undefined
+}
+
+/**
+ * Checks the Content-Type of a v2 consumer call's body: JSON in any of the v2 types (or none,
+ * taken as JSON), as the REST Proxy's consumers resource consumes them; 415 otherwise.
+ */
+export function requireConsumerBody(contentType: string | undefined): void {
+  const type = essence(contentType)
+  if (type === undefined || type === MediaType.Json || type === MediaType.KafkaDefault) return
+  if (/^application\/vnd\.kafka(\.[a-z]+)?\.v2\+json$/.test(type)) return
+  throw unsupportedMediaType(
+    `v2 consumer calls take ${MediaType.V2} or ${MediaType.Json}, not ${type}`,
+  )
+}
 
 /** The type of a v2 response for this Accept header, or undefined for a 406. */
 export function v2ResponseType(accept: string | undefined): string | undefined {

@@ -15,6 +15,8 @@ export interface GatewayMetrics {
   readonly produceRetries: Counter<'reason'>
   readonly recordErrors: Counter<'error_code'>
   readonly asyncProduceFailures: Counter
+  /** Records returned to consumer instances (records reads and event streams). */
+  readonly consumedRecords: Counter
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -73,6 +75,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Gatew
     asyncProduceFailures: new Counter({
       name: 'tributary_gateway_async_produce_failures_total',
       help: 'Records accepted by an async produce that were then lost',
+      registers,
+    }),
+    consumedRecords: new Counter({
+      name: 'tributary_gateway_consumed_records_total',
+      help: 'Records returned to consumer instances',
       registers,
     }),
   }

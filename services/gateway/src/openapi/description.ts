@@ -30,6 +30,12 @@ Every error is \`{"error_code": N, "message": "…"}\`; a 5-digit code starts wi
 - 422: a well-formed body that breaks the rules (error_code 422, e.g. "records may not be
   empty"); 42206: a schema-based v3 type (no Schema Registry); 42207: bad base64.
 - 429: the async produce buffer is full.
+- Consumers (v2): 40403 consumer instance not found (never created, deleted, or idle past
+  consumer.instance.timeout.ms); 40902 an instance of that name exists in the group; 40903 a call
+  the instance's state forbids (subscribe after assign and the reverse, seek or commit of a
+  partition it does not read now, an offsets reset of a group with members); 42204 an invalid
+  consumer config; 40601 records asked for in another format than the instance's. v3: 404 "Consumer
+  group G cannot be found.". 50003: the group coordinator could not be reached.
 - 50002: a Kafka error retrying will not fix (e.g. a record larger than the topic's
   max.message.bytes); 50003: a retriable Kafka error (no leader, broker unreachable, timeout):
   the gateway already retried against fresher metadata before answering.
@@ -53,12 +59,37 @@ Once the first record is read the status is 200 and failures are per-record repo
 that is not valid JSON gets a 400 report and the stream goes on, while a stream whose structure
 breaks (anything but whitespace between records) ends with a 400 report.
 
+## Consumers
+Consumer instances (\`POST /consumers/{group}\`) live with their group's coordinator, a broker,
+not in the gateway that created them: **any gateway serves any instance**, so no sticky load
+balancing is needed, and \`base_uri\` may be called through any of them. Groups are Kafka's: the
+instances that subscribe share the topics' partitions (each partition read by one instance at a
+time; partitions move when instances come, go, or stay silent past \`session.timeout.ms\`), and
+committed offsets are stored in the internal topic \`__consumer_offsets\`, created on first use.
+A records read answers as soon as records are there (the REST Proxy waits for its whole timeout
+unless fetch.min.bytes is set), at most the instance's \`consumer.request.timeout.ms\`. With
+\`auto.commit.enable\` (the default) what a read returns is committed before it is returned
+(**at-most-once**); with \`"false"\` commit with \`POST .../offsets\`, and a partition that moves
+to another instance is read again from its committed offset (at-least-once).
+
 ## Extensions beyond the REST Proxy
 - \`GET /topics/{topic}/partitions/{partition}/records?offset=&max_bytes=&timeout=\`: a stateless
   partition read, as Redpanda's HTTP Proxy offers, returning records with \`timestamp\` (ms since
   the epoch) and \`headers\` encoded as the REST Proxy v3 produce request takes them
   (\`[{"name": …, "value": base64 or null}]\`).
 - The async produce option above.
+- \`GET /consumers/{group}/instances/{instance}/records\` with \`Accept: text/event-stream\`: the
+  instance's records as Server-Sent Events, one \`record\` event per record with id
+  \`<topic>:<partition>:<offset>\`; reconnecting with \`Last-Event-ID\` resumes after that record.
+- Consumer settings \`session.timeout.ms\` (default 45000), \`ack.timeout.ms\` (records not
+  committed within it are delivered again) and \`partition.assignment.strategy\` (range,
+  roundrobin, sticky).
+- \`GET .../offsets\` without a body answers every offset the group has committed (the REST Proxy
+  needs a GET body, which fetch() cannot send).
+- \`POST /v3/clusters/{cluster_id}/consumer-groups/{group}/offsets:reset\`: set a group's committed
+  offsets (earliest, latest or a given offset) while it has no members.
+- \`?include_internal=true\` on the topic lists shows \`__consumer_offsets\`, which they hide;
+  producing to it is 400/40002.
 
 ## Deliberate differences from the REST Proxy
 - v2 produce to an unknown topic answers 404/40401 at once (the REST Proxy's producer waits for
@@ -68,4 +99,8 @@ breaks (anything but whitespace between records) ends with a 400 report.
 - Body shape errors are 422 (error_code 422); recent REST Proxy versions answer type mismatches
   with 400.
 - v3 create topic answers with the created topic's real partition count.
+- v3 consumer lag lists every partition the group has committed or reads now; where nothing is
+  committed yet, \`current_offset\` and \`lag\` are null (the REST Proxy lists only committed ones).
+- Only the binary and json consumer formats exist (no Schema Registry); seeking by timestamp is
+  not supported yet (422).
 `.trim()

@@ -1,11 +1,12 @@
 import {
   describeTopicConfig,
+  isInternalTopic,
   parseTopicConfigs,
   type TopicConfig,
   type TopicConfigEntry,
   type TopicState,
 } from '@tributary/core'
-import { badRequest } from '../errors/index.ts'
+import { badRequest, RestError, RestErrorCode } from '../errors/index.ts'
 
 /**
  * Reading topics out of the metadata image for the REST shapes, and the small parsers of path
@@ -56,4 +57,28 @@ export function asyncFlag(raw: string | undefined): boolean {
   if (raw === undefined || raw === '' || raw === 'false') return false
   if (raw === 'true') return true
   throw badRequest(`Query parameter async must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+/** The `include_internal` listing flag (an extension): absent or `false` hides internal topics. */
+export function includeInternalFlag(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') return false
+  if (raw === 'true') return true
+  throw badRequest(
+    `Query parameter include_internal must be true or false, got ${JSON.stringify(raw)}`,
+  )
+}
+
+/** The topics a listing shows: internal ones (`__consumer_offsets`) only when asked for. */
+export function listedTopics<T extends { name: string }>(
+  topics: readonly T[],
+  includeInternal: boolean,
+): T[] {
+  return includeInternal ? [...topics] : topics.filter((topic) => !isInternalTopic(topic.name))
+}
+
+/** Refuses produce to an internal topic (400/40002): only the coordinators write there. */
+export function refuseInternalProduce(name: string): void {
+  if (isInternalTopic(name)) {
+    throw new RestError(RestErrorCode.KafkaBadRequest, `Cannot produce to internal topic ${name}`)
+  }
 }

@@ -5,8 +5,8 @@ import type { GatewayContext } from '../context/index.ts'
 import { partitionNotFound, topicNotFound } from '../errors/index.ts'
 import { MediaType } from '../media/index.ts'
 import { contentOf, errorResponses } from '../openapi/index.ts'
-import { parsePartitionId } from '../topics/index.ts'
-import { partitionParams, topicParams } from './params.ts'
+import { includeInternalFlag, listedTopics, parsePartitionId } from '../topics/index.ts'
+import { includeInternalQuery, partitionParams, topicParams } from './params.ts'
 import { v2Json, v2Type } from './respond.ts'
 import { v2Partition, v2Topic } from './shapes.ts'
 
@@ -52,16 +52,23 @@ export function registerV2Metadata(app: OpenAPIHono, ctx: GatewayContext): void 
       path: '/topics',
       tags,
       summary: 'List topic names',
+      request: { query: includeInternalQuery },
       responses: {
         200: { description: 'Every topic name, sorted', content: contentOf(v2, 'V2TopicList') },
         ...errorResponses(v2, notAcceptable),
       },
     }),
-    (c) =>
-      v2Json(
+    (c) => {
+      const type = v2Type(c)
+      const include = includeInternalFlag(c.req.query('include_internal'))
+      const topics = listedTopics(ctx.metadata.image.topics, include)
+      return v2Json(
         c,
-        ctx.metadata.image.topics.map((topic) => topic.name),
-      ),
+        topics.map((topic) => topic.name),
+        200,
+        type,
+      )
+    },
   )
 
   app.openapi(

@@ -24,3 +24,14 @@ export const asyncQuery = z.object({
         'true: answer as soon as the gateway has accepted the records, before the broker has them (HTTP 202, offsets null). At-most-once: a record lost later is only logged.',
     }),
 })
+
+export const includeInternalQuery = z.object({
+  include_internal: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'include_internal', in: 'query' },
+      type: 'boolean',
+      description: 'Extension: true also lists internal topics (__consumer_offsets)',
+    }),
+})

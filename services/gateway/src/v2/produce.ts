@@ -9,7 +9,7 @@ import { MediaType, produceFormat } from '../media/index.ts'
 import { contentOf, errorResponses, ref } from '../openapi/index.ts'
 import type { Delivery } from '../produce/index.ts'
 import { type ProduceRecord, parseV2Records } from '../records/index.ts'
-import { asyncFlag } from '../topics/index.ts'
+import { asyncFlag, refuseInternalProduce } from '../topics/index.ts'
 import { v2PartitionOf, v2TopicOf } from './metadata.ts'
 import { asyncQuery, partitionParams, topicParams } from './params.ts'
 import { v2Json, v2Type } from './respond.ts'
@@ -36,7 +36,7 @@ const responses = {
     content: contentOf(v2, 'V2ProduceResponse'),
   },
   ...errorResponses(v2, {
-    400: 'Malformed JSON (400) or query parameter',
+    400: 'Malformed JSON (400) or query parameter; produce to an internal topic (40002)',
     404: 'Topic (40401) or partition (40402) not found',
     406: 'The Accept header rules out application/vnd.kafka.v2+json',
     413: 'Body too large',
@@ -86,6 +86,7 @@ async function produce(
   const body = parseJson(await readBody(c.req.raw, ctx.config.maxRequestBytes))
   const parsed = parseV2Records(body, format)
   const topic = v2TopicOf(ctx, c.req.param('topic') ?? '')
+  refuseInternalProduce(topic.name)
   const pathPartition =
     rawPartition === undefined ? undefined : v2PartitionOf(topic, rawPartition).partition
   const records = withPartitions(topic, parsed, pathPartition)

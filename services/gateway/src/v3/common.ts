@@ -1,9 +1,15 @@
 import { z } from '@hono/zod-openapi'
 import type { PartitionState, TopicState } from '@tributary/core'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { GatewayContext } from '../context/index.ts'
-import { clusterNotFound, notAcceptable, unknownTopicOrPartition } from '../errors/index.ts'
+import {
+  clusterNotFound,
+  notAcceptable,
+  notFound,
+  unknownTopicOrPartition,
+} from '../errors/index.ts'
+import { originOf as httpOrigin } from '../http/index.ts'
 import { acceptsJson, MediaType } from '../media/index.ts'
 import { parsePartitionId } from '../topics/index.ts'
 import { Links } from './resources.ts'
@@ -24,6 +30,16 @@ export const partitionParams = topicParams.extend({
     .string()
     .openapi({ param: { name: 'partition_id', in: 'path' }, type: 'integer', example: '0' }),
 })
+export const includeInternalQuery = z.object({
+  include_internal: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'include_internal', in: 'query' },
+      type: 'boolean',
+      description: 'Extension: true also lists internal topics (__consumer_offsets)',
+    }),
+})
 export const configParams = topicParams.extend({
   name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'retention.ms' }),
 })
@@ -38,7 +54,7 @@ export function clusterLinks(c: Context, ctx: GatewayContext): Links {
 
 /** Where links start: the configured advertised URL, else the request's own origin. */
 export function originOf(c: Context, ctx: GatewayContext): string {
-  return ctx.config.advertisedUrl ?? new URL(c.req.url).origin
+  return httpOrigin(c, ctx.config.advertisedUrl)
 }
 
 /** The topic a v3 path names; 404/40403 when there is none. */
@@ -59,4 +75,16 @@ export function v3PartitionOf(c: Context, topic: TopicState): PartitionState {
 export function v3Json(c: Context, body: unknown, status: ContentfulStatusCode = 200): Response {
   c.header('Content-Type', MediaType.Json)
   return c.body(JSON.stringify(body), status)
+}
+
+/**
+ * Lets only requests whose path ends with `suffix` through, 404 for the rest: hono reads a
+ * custom method such as `:alter` in a path as a parameter, so the route alone would also take
+ * `configs:anything`.
+ */
+export function literalSuffix(suffix: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.req.path.endsWith(suffix)) throw notFound()
+    await next()
+  }
 }

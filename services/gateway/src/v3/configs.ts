@@ -1,16 +1,24 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createRoute, z } from '@hono/zod-openapi'
 import { describeTopicConfig } from '@tributary/core'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { applyChange } from '../admin/index.ts'
 import type { GatewayContext } from '../context/index.ts'
-import { notFound, RestError, RestErrorCode, unprocessable } from '../errors/index.ts'
+import { RestError, RestErrorCode, unprocessable } from '../errors/index.ts'
 import { readJson } from '../http/index.ts'
 import { requireJsonBody } from '../media/index.ts'
 import { contentOf, errorResponses, named, ref } from '../openapi/index.ts'
 import { describeIssues, emptyBody } from '../records/index.ts'
 import { topicConfigEntries } from '../topics/index.ts'
-import { clusterLinks, configParams, json, topicParams, v3Json, v3TopicOf } from './common.ts'
+import {
+  clusterLinks,
+  configParams,
+  json,
+  literalSuffix,
+  topicParams,
+  v3Json,
+  v3TopicOf,
+} from './common.ts'
 import { topicConfigData } from './resources.ts'
 
 const tags = ['v3 topic configs']
@@ -199,14 +207,6 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
       return c.body(null, 204)
     },
   )
-}
-
-/** Lets only requests whose path ends with `suffix` through; 404 for the rest. */
-function literalSuffix(suffix: string): MiddlewareHandler {
-  return async (c, next) => {
-    if (!c.req.path.endsWith(suffix)) throw notFound()
-    await next()
-  }
 }
 
 /** The common start of a config change: media types, cluster, topic, then the parsed body. */

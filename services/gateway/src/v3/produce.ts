@@ -21,7 +21,7 @@ import {
   v3ProduceRequestSchema,
 } from '../records/index.ts'
 import { JsonStreamError, jsonObjects, OrderedJsonWriter } from '../streaming/index.ts'
-import { asyncFlag } from '../topics/index.ts'
+import { asyncFlag, refuseInternalProduce } from '../topics/index.ts'
 import { clusterLinks, json, topicParams, v3TopicOf } from './common.ts'
 
 named('ProduceRequest', v3ProduceRequestSchema)
@@ -82,7 +82,7 @@ export function registerV3Produce(app: OpenAPIHono, ctx: GatewayContext): void {
           content: contentOf(json, 'ProduceResponse'),
         },
         ...errorResponses(json, {
-          400: 'The first record is malformed JSON (400)',
+          400: 'The first record is malformed JSON (400); produce to an internal topic (40002)',
           404: 'Unknown cluster (404) or topic (40403)',
           406: 'Accept rules out application/json',
           413: 'A record larger than the gateway accepts',
@@ -100,6 +100,7 @@ async function produce(c: Context, ctx: GatewayContext): Promise<Response> {
   const links = clusterLinks(c, ctx)
   const async = asyncFlag(c.req.query('async'))
   const topicName = v3TopicOf(c, ctx).name
+  refuseInternalProduce(topicName)
   const objects = jsonObjects(c.req.raw.body, ctx.config.maxRequestBytes)
   let first: IteratorResult<Uint8Array>
   try {

@@ -1,5 +1,10 @@
 import { z } from '@hono/zod-openapi'
-import type { PartitionState, TopicConfigEntry, TopicState } from '@tributary/core'
+import {
+  isInternalTopic,
+  type PartitionState,
+  type TopicConfigEntry,
+  type TopicState,
+} from '@tributary/core'
 import { named } from '../openapi/index.ts'
 import { replicationFactorOf } from '../topics/index.ts'
 
@@ -146,7 +151,7 @@ export function topicData(
     metadata: { self: links.url('topics', name), resource_name: links.crn(['topic', name]) },
     cluster_id: links.clusterId,
     topic_name: name,
-    is_internal: name.startsWith('__'),
+    is_internal: isInternalTopic(name),
     replication_factor: counts.replicationFactor,
     partitions_count: counts.partitions,
     partitions: links.related('topics', name, 'partitions'),

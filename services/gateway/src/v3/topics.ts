@@ -9,7 +9,16 @@ import { readJson } from '../http/index.ts'
 import { requireJsonBody } from '../media/index.ts'
 import { contentOf, errorResponses, named, ref } from '../openapi/index.ts'
 import { describeIssues, emptyBody } from '../records/index.ts'
-import { clusterLinks, clusterParams, json, topicParams, v3Json, v3TopicOf } from './common.ts'
+import { includeInternalFlag, listedTopics } from '../topics/index.ts'
+import {
+  clusterLinks,
+  clusterParams,
+  includeInternalQuery,
+  json,
+  topicParams,
+  v3Json,
+  v3TopicOf,
+} from './common.ts'
 import { topicData, topicDataOf } from './resources.ts'
 
 const tags = ['v3 topics']
@@ -58,7 +67,7 @@ export function registerV3Topics(app: OpenAPIHono, ctx: GatewayContext): void {
       path: '/v3/clusters/{cluster_id}/topics',
       tags,
       summary: 'List topics',
-      request: { params: clusterParams },
+      request: { params: clusterParams, query: includeInternalQuery },
       responses: {
         200: { description: 'Every topic, by name', content: contentOf(json, 'TopicDataList') },
         ...errorResponses(json, {
@@ -69,7 +78,10 @@ export function registerV3Topics(app: OpenAPIHono, ctx: GatewayContext): void {
     }),
     (c) => {
       const links = clusterLinks(c, ctx)
-      const data = ctx.metadata.image.topics.map((topic) => topicDataOf(links, topic))
+      const include = includeInternalFlag(c.req.query('include_internal'))
+      const data = listedTopics(ctx.metadata.image.topics, include).map((topic) =>
+        topicDataOf(links, topic),
+      )
       return v3Json(c, links.collection('KafkaTopicList', links.url('topics'), data))
     },
   )

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto'
+import {
+  ErrorCode,
+  type GroupResult,
+  type InstanceConfig,
+  type Logger,
+  type OwnedPartition,
+  type StoredRecord,
+  TributaryError,
+} from '@tributary/core'
+import type { GatewayConfig } from '../config/index.ts'
+import type { PartitionReader } from '../fetch/index.ts'
+import type { GatewayMetrics } from '../metrics/index.ts'
+import { type ConsumedRecord, renderRecord } from '../records/index.ts'
+import type { CoordinatorClient } from './coordinator-client.ts'
+
+/** A `poll` answer: the instance's config, its member epoch, and the partitions it reads now. */
+export type PollAnswer = GroupResult<'poll'>
+
+/** The pause before polling again when a round found nothing to read (no partitions yet). */
+const REPOLL_MS = 100
+/** How long past its wait a fetch may take (leader retries) before the round goes on without it. */
+const FETCH_GRACE_MS = 2000
+
+/** One read of a consumer instance's records. */
+export interface ReadRequest {
+  readonly group: string
+  readonly instance: string
+  /** The wait the request asked for (`timeout`), ms; undefined: the instance's, else the gateway's. */
+  readonly timeoutMs: number | undefined
+  /** The bytes the request asked for (`max_bytes`); undefined: the gateway's cap. */
+  readonly maxBytes: number | undefined
+  /** Stops the read: nothing more is delivered and what was not yet delivered is dropped. */
+  readonly signal?: AbortSignal | undefined
+}
+
+type Fetched =
+  | { readonly kind: 'records'; readonly records: readonly StoredRecord[] }
+  | { readonly kind: 'out-of-range' }
+  | { readonly kind: 'error'; readonly error: unknown }
+
+interface Taken {
+  readonly index: number
+  readonly record: StoredRecord
+}
+
+/**
+ * A consumer instance's read, done by the stateless gateway: `poll` the coordinator for the
+ * partitions the instance owns and their positions, resolve positions it has never had (by
+ * auto.offset.reset, with ListOffsets), fetch every partition from its leader at once, take the
+ * first results that bring records (and whatever else has arrived by then), trim them to the
+ * byte cap in partition order, tell the coordinator what is about to be `delivered`, and return
+ * only the records of the partitions it accepted. Results that arrive later are dropped: their
+ * positions were not advanced, so the next read fetches them again. Used by the records route
+ * and by the event stream alike.
+ */
+export class Poller {
+  readonly #coordinator: CoordinatorClient
+  readonly #reader: PartitionReader
+  readonly #config: GatewayConfig
+  readonly #metrics: GatewayMetrics
+  readonly #logger: Logger
+
+  constructor(options: {
+    coordinator: CoordinatorClient
+    reader: PartitionReader
+    config: GatewayConfig
+    metrics: GatewayMetrics
+    logger: Logger
+  }) {
+    this.#coordinator = options.coordinator
+    this.#reader = options.reader
+    this.#config = options.config
+    this.#metrics = options.metrics
+    this.#logger = options.logger
+  }
+
+  /** The instance's heartbeat: what it owns now and where it reads each partition. */
+  poll(group: string, instance: string): Promise<PollAnswer> {
+    return this.#coordinator.call({ op: 'poll', group, instance })
+  }
+
+  /**
+   * How long a read waits: the request's `timeout`, at most the instance's
+   * consumer.request.timeout.ms (else the gateway default), at most the gateway's limit.
+   */
+  waitMs(config: InstanceConfig, askedMs: number | undefined): number {
+    const instanceMs = config.requestTimeoutMs ?? this.#config.consumerRequestTimeoutMs
+    return Math.min(askedMs ?? instanceMs, instanceMs, this.#config.fetchTimeoutLimitMs)
+  }
+
+  /**
+   * Records for the instance, starting from a `poll` answer the caller already has: as soon as
+   * there are some (fetch.min.bytes worth when set), else an empty list when the wait is over.
+   */
+  async read(request: ReadRequest, first: PollAnswer): Promise<ConsumedRecord[]> {
+    const deadline = Date.now() + this.waitMs(first.config, request.timeoutMs)
+    const cap = Math.min(
+      request.maxBytes ?? this.#config.consumerRequestMaxBytes,
+      this.#config.consumerRequestMaxBytes,
+    )
+    let answer = first
+    for (;;) {
+      const records = await this.#round(request, answer, deadline, cap)
+      if (records.length > 0 || aborted(request.signal)) return records
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) return records
+      await pause(Math.min(REPOLL_MS, remaining), request.signal)
+      if (aborted(request.signal) || Date.now() >= deadline) return []
+      answer = await this.poll(request.group, request.instance)
+    }
+  }
+
+  async #round(
+    request: ReadRequest,
+    answer: PollAnswer,
+    deadline: number,
+    cap: number,
+  ): Promise<ConsumedRecord[]> {
+    const { config, partitions } = answer
+    if (partitions.length === 0) return []
+    const starts = await Promise.all(
+      partitions.map((owned) => owned.position ?? this.#reset(owned, config, null)),
+    )
+    const fetched = await this.#fetchAll(partitions, starts, deadline, cap, config, request.signal)
+    if (aborted(request.signal)) return []
+    // Every partition failed: the read fails with the first reason rather than answering [].
+    const first = fetched[0]
+    if (first?.kind === 'error' && fetched.every((result) => result?.kind === 'error')) {
+      throw first.error
+    }
+    await Promise.all(
+      partitions.map(async (owned, index) => {
+        if (fetched[index]?.kind !== 'out-of-range') return
+        starts[index] = await this.#reset(owned, config, starts[index] ?? null)
+      }),
+    )
+    const taken = takeWithin(fetched, cap)
+    // Rendered before anything is delivered: a record the format cannot show (40601) advances nothing.
+    const rendered = taken.map(({ index, record }) => {
+      const owned = partitions[index] as OwnedPartition
+      return renderRecord(owned.topic, owned.partition, record, config.format)
+    })
+    const last = new Map<number, number>()
+    for (const { index, record } of taken) last.set(index, record.offset)
+    const advances = partitions.flatMap((owned, index) => {
+      const start = starts[index] as number
+      const upTo = last.get(index)
+      const moved = owned.position === null || fetched[index]?.kind === 'out-of-range'
+      if (upTo === undefined && !moved) return []
+      const to = upTo === undefined ? start : upTo + 1
+      return [{ topic: owned.topic, partition: owned.partition, from: owned.position, start, to }]
+    })
+    if (advances.length === 0 || aborted(request.signal)) return []
+    const { accepted } = await this.#coordinator.call({
+      op: 'delivered',
+      group: request.group,
+      instance: request.instance,
+      memberEpoch: answer.memberEpoch,
+      pollId: randomUUID(),
+      advances,
+    })
+    const ok = new Set(accepted.map((tp) => `${tp.partition}:${tp.topic}`))
+    const records = rendered.filter((record) => ok.has(`${record.partition}:${record.topic}`))
+    this.#metrics.consumedRecords.inc(records.length)
+    return records
+  }
+
+  /**
+   * Where a partition starts when it has no position (`from` null) or its position is out of
+   * range: the log start or the high watermark by auto.offset.reset; OFFSET_OUT_OF_RANGE for
+   * `none`.
+   */
+  async #reset(owned: OwnedPartition, config: InstanceConfig, from: number | null) {
+    const name = `${owned.topic}-${owned.partition}`
+    if (config.autoOffsetReset === 'none') {
+      throw new TributaryError(
+        ErrorCode.OffsetOutOfRange,
+        from === null
+          ? `${name} has no committed offset and auto.offset.reset is none`
+          : `offset ${from} of ${name} is out of range and auto.offset.reset is none`,
+      )
+    }
+    const offsets = await this.#reader.offsets(owned.topic, owned.partition)
+    return config.autoOffsetReset === 'earliest' ? offsets.beginning : offsets.end
+  }
+
+  /**
+   * Fetches every partition at once and answers with what has arrived when the first result
+   * with records does (with fetch.min.bytes: once that many bytes have, a partition that brought
+   * too few fetched again after them), or when every fetch has come back.
+   */
+  #fetchAll(
+    partitions: readonly OwnedPartition[],
+    starts: readonly number[],
+    deadline: number,
+    cap: number,
+    config: InstanceConfig,
+    signal: AbortSignal | undefined,
+  ): Promise<(Fetched | undefined)[]> {
+    return new Promise((resolve) => {
+      const results: (Fetched | undefined)[] = partitions.map(() => undefined)
+      let pending = partitions.length
+      let bytes = 0
+      let done = false
+      let finishing = false
+      // Results that arrive in the same turn as the first one with records come along too.
+      const finishSoon = () => {
+        if (finishing) return
+        finishing = true
+        setImmediate(finish)
+      }
+      const finish = () => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', finish)
+        resolve([...results])
+      }
+      const timer = setTimeout(finish, Math.max(0, deadline - Date.now()) + FETCH_GRACE_MS)
+      signal?.addEventListener('abort', finish, { once: true })
+      const fetchOne = async (owned: OwnedPartition, index: number): Promise<void> => {
+        const got: StoredRecord[] = []
+        let offset = starts[index] as number
+        for (;;) {
+          const records = await this.#reader.read({
+            topic: owned.topic,
+            partition: owned.partition,
+            offset,
+            maxBytes: cap,
+            timeoutMs: Math.max(0, deadline - Date.now()),
+          })
+          if (done) return
+          got.push(...records)
+          for (const record of records) bytes += sizeOf(record)
+          results[index] = { kind: 'records', records: got }
+          const last = records.at(-1)
+          const enough = config.fetchMinBytes <= 0 || bytes >= config.fetchMinBytes
+          if (last !== undefined && enough) return finishSoon()
+          if (last === undefined || Date.now() >= deadline) return
+          offset = last.offset + 1
+        }
+      }
+      partitions.forEach((owned, index) => {
+        fetchOne(owned, index)
+          .catch((error: unknown) => {
+            if (done) return
+            const outOfRange =
+              error instanceof TributaryError && error.code === ErrorCode.OffsetOutOfRange
+            // Records already fetched stay; the failure shows only if nothing came.
+            if (results[index] !== undefined) return
+            results[index] = outOfRange ? { kind: 'out-of-range' } : { kind: 'error', error }
+            if (!outOfRange) {
+              this.#logger.debug(
+                { err: error, topic: owned.topic, partition: owned.partition },
+                'a consumer fetch failed',
+              )
+            }
+          })
+          .finally(() => {
+            pending--
+            if (pending === 0) finish()
+          })
+      })
+    })
+  }
+}
+
+/** The bytes a record counts for against the cap: its key and value, unencoded. */
+function sizeOf(record: StoredRecord): number {
+  return (record.key?.length ?? 0) + (record.value?.length ?? 0)
+}
+
+/** The fetched records in partition order, up to `cap` bytes; the first record always fits. */
+function takeWithin(fetched: readonly (Fetched | undefined)[], cap: number): Taken[] {
+  const taken: Taken[] = []
+  let total = 0
+  for (const [index, result] of fetched.entries()) {
+    if (result?.kind !== 'records') continue
+    for (const record of result.records) {
+      const size = sizeOf(record)
+      if (taken.length > 0 && total + size > cap) return taken
+      total += size
+      taken.push({ index, record })
+    }
+  }
+  return taken
+}
+
+/** Whether the read was stopped (a function, so the check is not narrowed away across awaits). */
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
