@@ -11,6 +11,16 @@ export {
 } from './console-consumer/index.ts'
 export type { ConsoleProducerOptions, LineFormat } from './console-producer/index.ts'
 export { parseConsoleProducerArgs, parseLine } from './console-producer/index.ts'
+export type {
+  ConsumerGroupsOptions,
+  GroupDescription,
+  GroupOffsetRow,
+} from './consumer-groups/index.ts'
+export {
+  formatGroupDescription,
+  formatResetPlan,
+  parseConsumerGroupsArgs,
+} from './consumer-groups/index.ts'
 export type { CliErrorCode as CliErrorCodeType, CliErrorOptions } from './errors/index.ts'
 export {
   BadResponseError,

@@ -208,9 +208,9 @@ describe('console-consumer arguments', () => {
     expect(() =>
       parseConsoleConsumerArgs(['--topic', 't', '--property', 'print.key=yes'], DEFAULT),
     ).toThrow(/true or false/)
-    expect(() => parseConsoleConsumerArgs(['--topic', 't', '--group', 'g'], DEFAULT)).toThrow(
-      UsageError,
-    )
+    expect(() =>
+      parseConsoleConsumerArgs(['--topic', 't', '--group', 'g', '--partition', '0'], DEFAULT),
+    ).toThrow(UsageError)
   })
 })
 

@@ -1,75 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli, spawnCli, startExists, waitForOutput } from './cli-process.ts'
 
 /**
  * The CLI run as a user runs it, against a real combined-mode process (`tributary start`):
  * each command is a child process talking HTTP to the gateway.
  */
-
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
-const repoRoot = join(packageDir, '..', '..')
-const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx')
-const bin = join(packageDir, 'src', 'bin.ts')
-// Combined mode is the lead's `src/start/`; until it lands there is nothing to run against.
-const startExists = existsSync(join(packageDir, 'src', 'start', 'index.ts'))
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const spawnCli = (args: readonly string[], env: NodeJS.ProcessEnv, stdio: 'pipe' | 'ignore') =>
-  spawn(tsx, ['--conditions=@tributary/source', bin, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: [stdio, 'pipe', 'pipe'],
-  })
-
-/** Lines of text on stdin (then closed), or stdin on /dev/null when there is none. */
-const runCli = (args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawnCli(args, env, input === undefined ? 'ignore' : 'pipe')
-    let stdout = ''
-    let stderr = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    if (input !== undefined) child.stdin?.end(input)
-  })
-
-/** Resolves with the first match of `pattern` in the process's output. */
-const waitForOutput = (child: ChildProcess, pattern: RegExp, timeoutMs: number) =>
-  new Promise<RegExpMatchArray>((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(
-      () => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`)),
-      timeoutMs,
-    )
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString()
-      const match = output.match(pattern)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match)
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`start exited with ${code} before listening; output:\n${output}`))
-    })
-  })
 
 // Each command is a fresh tsx process (about a second to start), so tests get a minute.
 describe.skipIf(!startExists)(
@@ -259,6 +198,141 @@ describe.skipIf(!startExists)(
       ])
       expect(consumed.code).toBe(0)
       expect(consumed.stdout).toMatch(/^500 records received, .* ms 99\.9th\.$/m)
+    })
+
+    it('consumes in a group, then lists, describes and resets the group', async () => {
+      expect(
+        (await cli(['topics', '--create', '--topic', 'e2e-group', '--partitions', '2'])).code,
+      ).toBe(0)
+      const values = ['v0', 'v1', 'v2', 'v3', 'v4', 'v5']
+      expect(
+        (await cli(['console-producer', '--topic', 'e2e-group'], `${values.join('\n')}\n`)).code,
+      ).toBe(0)
+      const consume = (max: number) =>
+        cli([
+          'console-consumer',
+          '--topic',
+          'e2e-group',
+          '--group',
+          'e2e-g',
+          '--from-beginning',
+          '--max-messages',
+          String(max),
+          '--timeout-ms',
+          '20000',
+        ])
+      // Two readers one after the other: the second starts where the first's commit left off.
+      const first = await consume(4)
+      expect(first).toMatchObject({ code: 0, stderr: 'Processed a total of 4 messages\n' })
+      const second = await consume(2)
+      expect(second).toMatchObject({ code: 0, stderr: 'Processed a total of 2 messages\n' })
+      const read = [...first.stdout.trimEnd().split('\n'), ...second.stdout.trimEnd().split('\n')]
+      expect(read.sort()).toEqual(values)
+
+      const listed = await cli(['consumer-groups', '--list'])
+      expect(listed.code).toBe(0)
+      expect(listed.stdout.split('\n')).toContain('e2e-g')
+
+      const described = await cli(['consumer-groups', '--describe', '--group', 'e2e-g'])
+      expect(described).toMatchObject({
+        code: 0,
+        stderr: "Consumer group 'e2e-g' has no active members.\n",
+      })
+      const [state, stateRow, blank, header, ...rows] = described.stdout.trimEnd().split('\n')
+      expect(state).toBe('GROUP ASSIGNMENT-STRATEGY STATE #MEMBERS')
+      expect(stateRow).toMatch(/^e2e-g +sticky +EMPTY +0$/)
+      expect(blank).toBe('')
+      expect(header).toMatch(
+        /^GROUP +TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG +CONSUMER-ID$/,
+      )
+      expect(rows.map((row) => row.split(/ +/))).toEqual([
+        ['e2e-g', 'e2e-group', '0', expect.any(String), expect.any(String), '0', '-'],
+        ['e2e-g', 'e2e-group', '1', expect.any(String), expect.any(String), '0', '-'],
+      ])
+      const ends = rows.map((row) => Number(row.split(/ +/)[4]))
+      expect(ends.reduce((a, b) => a + b, 0)).toBe(values.length)
+
+      const plan = await cli([
+        'consumer-groups',
+        '--reset-offsets',
+        '--group',
+        'e2e-g',
+        '--topic',
+        'e2e-group:1',
+        '--to-earliest',
+      ])
+      expect(plan.stdout).toBe(
+        'GROUP TOPIC     PARTITION NEW-OFFSET\ne2e-g e2e-group 1         0\n',
+      )
+      const applied = await cli([
+        'consumer-groups',
+        '--reset-offsets',
+        '--group',
+        'e2e-g',
+        '--topic',
+        'e2e-group:1',
+        '--to-earliest',
+        '--execute',
+      ])
+      expect(applied).toMatchObject({ code: 0, stderr: '', stdout: plan.stdout })
+      // Partition 1 is read again from its start, and only it.
+      const again = await consume(ends[1] as number)
+      expect(again.code).toBe(0)
+      const partition1 = await cli([
+        'console-consumer',
+        '--topic',
+        'e2e-group',
+        '--partition',
+        '1',
+        '--offset',
+        'earliest',
+        '--max-messages',
+        String(ends[1]),
+        '--timeout-ms',
+        '20000',
+      ])
+      expect(again.stdout).toBe(partition1.stdout)
+    })
+
+    it('refuses to reset the offsets of a group with members', async () => {
+      expect((await cli(['topics', '--create', '--topic', 'e2e-busy'])).code).toBe(0)
+      const member = spawnCli(
+        ['console-consumer', '--topic', 'e2e-busy', '--group', 'e2e-busy-g'],
+        env,
+        'pipe',
+      )
+      const exited = new Promise<number | null>((resolve) => member.once('exit', resolve))
+      try {
+        // The member shows in the group once it polled.
+        let described = await cli(['consumer-groups', '--describe', '--group', 'e2e-busy-g'])
+        for (let i = 0; i < 40 && !/ STABLE 1\n/.test(described.stdout); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 250))
+          described = await cli(['consumer-groups', '--describe', '--group', 'e2e-busy-g'])
+        }
+        expect(described.stdout).toMatch(/^e2e-busy-g +\S+ +STABLE 1$/m)
+        expect(described.stdout).toMatch(/^e2e-busy-g +e2e-busy +0 .* rest-consumer-\S+$/m)
+        const refused = await cli([
+          'consumer-groups',
+          '--reset-offsets',
+          '--group',
+          'e2e-busy-g',
+          '--topic',
+          'e2e-busy',
+          '--to-earliest',
+          '--execute',
+        ])
+        expect(refused.code).toBe(1)
+        expect(refused.stdout).toBe('')
+        expect(refused.stderr).toMatch(
+          /^Error: cannot reset the offsets of group 'e2e-busy-g' while it has active members.*\(error_code 40903\)\n$/,
+        )
+      } finally {
+        member.kill('SIGINT')
+      }
+      // Ctrl-C: the member commits, leaves the group and exits 0.
+      expect(await exited).toBe(0)
+      const after = await cli(['consumer-groups', '--describe', '--group', 'e2e-busy-g'])
+      expect(after.stderr).toBe("Consumer group 'e2e-busy-g' has no active members.\n")
     })
 
     it("shows the server's error as one line and exits non-zero", async () => {

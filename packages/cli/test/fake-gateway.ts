@@ -1,4 +1,5 @@
 import type { FetchFn } from '../src/rest/index.ts'
+import { createFakeConsumers } from './fake-consumers.ts'
 
 /**
  * An in-memory stand-in for the gateway's REST API, answering through a fetch function: just
@@ -27,6 +28,8 @@ export interface FakeGatewayOptions {
   readonly withoutPatchRoute?: boolean
   /** Per-record produce failure for values equal to this base64 string. */
   readonly refuseValue?: string
+  /** The most records a consumer instance's poll takes from one partition (default 3). */
+  readonly recordsPerPoll?: number
 }
 
 export interface RequestLog {
@@ -74,8 +77,20 @@ export const createFakeGateway = (options: FakeGatewayOptions = {}) => {
     return log.length - 1
   }
 
+  const consumers = createFakeConsumers(
+    (name) => topics.get(name)?.partitions,
+    CLUSTER,
+    options.recordsPerPoll,
+  )
+
   const route = (method: string, path: string, query: URLSearchParams, body: unknown) => {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent)
+    if (parts[0] === 'consumers') {
+      return consumers.routeV2(method, parts, query, body) ?? new Response('404', { status: 404 })
+    }
+    if (parts[0] === 'v3' && parts[2] === CLUSTER && parts[3] === 'consumer-groups') {
+      return consumers.routeV3(method, parts.slice(3), body) ?? new Response('404', { status: 404 })
+    }
     if (parts[0] === 'v3') {
       if (parts.length === 2 && parts[1] === 'clusters') {
         return json(200, { kind: 'KafkaClusterList', data: [{ cluster_id: CLUSTER }] })
@@ -216,5 +231,5 @@ export const createFakeGateway = (options: FakeGatewayOptions = {}) => {
     return route(method, url.pathname, url.searchParams, body)
   }
 
-  return { fetch, topics, requests, addTopic, append }
+  return { fetch, topics, requests, addTopic, append, groups: consumers.groups }
 }

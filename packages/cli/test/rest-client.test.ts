@@ -68,4 +68,51 @@ describe('the REST client', () => {
     expect(failure).toMatchObject({ status: 503, errorCode: 50302, retriable: true })
     expect(await client.clusterId()).toBe('c')
   })
+
+  it('speaks the REST Proxy consumer dialect: v2 instances, v3 groups, escaped names', async () => {
+    const gateway = createFakeGateway()
+    gateway.addTopic('t', 1)
+    const client = createRestClient({ baseUrl: 'http://gw:1', fetch: gateway.fetch })
+    const { instance_id } = await client.createConsumer('a b', {
+      name: 'c/1',
+      format: 'binary',
+      autoOffsetReset: 'earliest',
+      autoCommit: false,
+      requestTimeoutMs: 500,
+    })
+    expect(instance_id).toBe('c/1')
+    const consumer = { group: 'a b', instance: instance_id }
+    await client.subscribe(consumer, ['t'])
+    expect(await client.consumeRecords(consumer, { timeoutMs: 10, maxBytes: 99 })).toEqual([])
+    await client.commitOffsets(consumer)
+    await client.commitOffsets(consumer, [])
+    await client.deleteConsumer(consumer)
+    await client.listConsumerLags('a b')
+    const base = '/consumers/a%20b/instances/c%2F1'
+    expect(gateway.requests.map((r) => `${r.method} ${r.path}`)).toEqual(
+      [
+        'POST /consumers/a%20b',
+        `POST ${base}/subscription`,
+        `GET ${base}/records?timeout=10&max_bytes=99`,
+        `POST ${base}/offsets`,
+        `POST ${base}/offsets`,
+        `DELETE ${base}`,
+        'GET /v3/clusters',
+        '/v3/clusters/fake-cluster/consumer-groups/a%20b/lags',
+      ].map((line) => (line.startsWith('/') ? `GET ${line}` : line)),
+    )
+    expect(gateway.requests[0]?.body).toEqual({
+      name: 'c/1',
+      format: 'binary',
+      'auto.offset.reset': 'earliest',
+      'auto.commit.enable': 'false',
+      'consumer.request.timeout.ms': 500,
+    })
+    // Commit everything delivered: no body at all, still the v2 content type.
+    expect(gateway.requests[3]).toMatchObject({
+      body: undefined,
+      contentType: 'application/vnd.kafka.v2+json',
+    })
+    expect(gateway.requests[4]?.body).toEqual({ offsets: [] })
+  })
 })

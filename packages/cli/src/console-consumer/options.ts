@@ -17,15 +17,19 @@ export const consoleConsumerUsage = `Usage: tributary console-consumer --topic <
 
 Print a topic's records on stdout, one per line (like kafka-console-consumer.sh). Reads
 every partition round robin, or only --partition, with the gateway's stateless partition
-read. Stops after --max-messages, after --timeout-ms without a record, on Ctrl-C, or when
-stdin is closed.
+read; with --group, through a consumer instance of that group (REST Proxy v2), sharing the
+topic's partitions with the group's other members and committing what it reads. Stops after
+--max-messages, after --timeout-ms without a record, on Ctrl-C, or when stdin is closed.
 
 Options:
   --topic <name>              the topic (required)
-  --from-beginning            start at each partition's earliest offset (default: its end)
-  --partition <p>             read only this partition
+  --group <id>                consume as a member of this consumer group (auto commit on;
+                              on exit: commit, then leave the group)
+  --from-beginning            start at each partition's earliest offset (default: its end;
+                              with --group, only where the group committed nothing)
+  --partition <p>             read only this partition (not with --group)
   --offset <n|earliest|latest>
-                              where to start; a number needs --partition
+                              where to start; a number needs --partition (not with --group)
   --max-messages <n>          exit after printing n records
   --timeout-ms <ms>           exit when no record arrived for this long
   --property <name=value>     formatting (repeatable):
@@ -42,6 +46,7 @@ Options:
 const options = {
   ...commonOptions,
   topic: { type: 'string' },
+  group: { type: 'string' },
   'from-beginning': { type: 'boolean' },
   partition: { type: 'string' },
   offset: { type: 'string' },
@@ -67,6 +72,8 @@ const PROPERTIES = [
 export interface ConsoleConsumerOptions {
   readonly bootstrapServer: string
   readonly topic: string
+  /** Consume as a member of this group (a v2 consumer instance) instead of reading partitions. */
+  readonly group: string | undefined
   readonly partition: number | undefined
   readonly start: StartPosition
   readonly maxMessages: number | undefined
@@ -97,6 +104,15 @@ export const parseConsoleConsumerArgs = (
   defaultBootstrapServer: string,
 ): ConsoleConsumerOptions => {
   const values = parseCommandLine(CONSOLE_CONSUMER, argv, options)
+  const group = values.group
+  if (group !== undefined) {
+    if (group.trim() === '') throw new UsageError('--group needs a group id', CONSOLE_CONSUMER)
+    for (const flag of ['partition', 'offset'] as const) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(`--group and --${flag} cannot be used together`, CONSOLE_CONSUMER)
+      }
+    }
+  }
   const partition = integerOption(CONSOLE_CONSUMER, 'partition', values.partition, { min: 0 })
   const properties = propertiesOf(CONSOLE_CONSUMER, values.property, PROPERTIES)
   const flag = (key: string, fallback: boolean): boolean =>
@@ -105,6 +121,7 @@ export const parseConsoleConsumerArgs = (
   return {
     bootstrapServer: bootstrapServerOf(values['bootstrap-server'], defaultBootstrapServer),
     topic: requiredOption(CONSOLE_CONSUMER, 'topic', values.topic),
+    group,
     partition,
     start: startOf(values.offset, values['from-beginning'] === true, partition),
     maxMessages: integerOption(CONSOLE_CONSUMER, 'max-messages', values['max-messages'], {

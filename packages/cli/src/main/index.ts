@@ -2,6 +2,7 @@ import { DEFAULT_BOOTSTRAP_SERVER } from '../args/index.ts'
 import type { Command, CommandContext } from '../command/index.ts'
 import { consoleConsumerCommand } from '../console-consumer/index.ts'
 import { consoleProducerCommand } from '../console-producer/index.ts'
+import { consumerGroupsCommand } from '../consumer-groups/index.ts'
 import { consumerPerfTestCommand } from '../consumer-perf-test/index.ts'
 import {
   CliError,
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   topicsCommand,
   consoleProducerCommand,
   consoleConsumerCommand,
+  consumerGroupsCommand,
   producerPerfTestCommand,
   consumerPerfTestCommand,
 ]

@@ -1,7 +1,18 @@
-import { BadResponseError, ServerError, UnreachableError } from '../errors/index.ts'
+import { BadResponseError } from '../errors/index.ts'
+import { type ConsumerCalls, createConsumerCalls } from './consumers.ts'
+import {
+  arrayOf,
+  createTransport,
+  dataOf,
+  type FetchFn,
+  objectOf,
+  segment,
+  V2_BINARY,
+  V2_JSON,
+  V3_JSON,
+} from './transport.ts'
 import type {
   BinaryProduceRecord,
-  ClusterData,
   ConsumedRecord,
   CreateTopicInput,
   PartitionData,
@@ -16,16 +27,9 @@ import type {
 
 /**
  * A small typed client of the gateway's REST API: Confluent REST Proxy v3 for admin, v2 for
- * produce and partition metadata, and the stateless partition read. Every failure becomes a
- * CliError: the server's `{error_code, message}` a ServerError, a refused or broken
- * connection an UnreachableError.
+ * produce and partition metadata, the stateless partition read, and consumers (v2 instances,
+ * v3 groups: ./consumers.ts). Every failure becomes a CliError (./transport.ts).
  */
-
-export const V2_JSON = 'application/vnd.kafka.v2+json'
-export const V2_BINARY = 'application/vnd.kafka.binary.v2+json'
-export const V3_JSON = 'application/json'
-
-export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
 
 export interface RestClientOptions {
   /** Base URL, e.g. `http://localhost:8082`; a trailing slash is ignored. */
@@ -33,7 +37,8 @@ export interface RestClientOptions {
   readonly fetch?: FetchFn
 }
 
-export interface RestClient {
+/** The gateway's REST API, one method per call the CLI makes. */
+export interface RestClient extends ConsumerCalls {
   readonly baseUrl: string
   /** The first cluster of `GET /v3/clusters`, asked once. */
   clusterId(): Promise<string>
@@ -58,135 +63,10 @@ export interface RestClient {
   readPartition(input: ReadPartitionInput): Promise<ConsumedRecord[]>
 }
 
-interface RequestSpec {
-  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
-  readonly path: string
-  readonly accept: string
-  readonly body?: unknown
-  readonly contentType?: string
-  readonly signal?: AbortSignal | undefined
-}
-
-const segment = (value: string | number): string => encodeURIComponent(String(value))
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** The `data` array of a v3 collection. */
-const dataOf = <T>(body: unknown, what: string): T[] => {
-  if (isRecord(body) && Array.isArray(body.data)) return body.data as T[]
-  throw new BadResponseError(`the server's ${what} answer has no data list`)
-}
-
-const arrayOf = <T>(body: unknown, what: string): T[] => {
-  if (Array.isArray(body)) return body as T[]
-  throw new BadResponseError(`the server's ${what} answer is not a list`)
-}
-
-const objectOf = <T>(body: unknown, what: string): T => {
-  if (isRecord(body)) return body as T
-  throw new BadResponseError(`the server's ${what} answer is not an object`)
-}
-
-/** The innermost cause's message: fetch says "fetch failed" and hides ECONNREFUSED inside. */
-const rootMessage = (error: unknown): string => {
-  let current: unknown = error
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause
-  if (current instanceof Error) {
-    const code = (current as { code?: unknown }).code
-    return typeof code === 'string' && !current.message.includes(code)
-      ? `${code} ${current.message}`
-      : current.message
-  }
-  return String(current)
-}
-
-/** A server error body into a ServerError; any other body still gives one readable line. */
-export const serverErrorOf = (status: number, statusText: string, text: string): ServerError => {
-  try {
-    const body: unknown = JSON.parse(text)
-    if (isRecord(body) && typeof body.message === 'string') {
-      const code = typeof body.error_code === 'number' ? body.error_code : status
-      return new ServerError(status, code, body.message)
-    }
-  } catch {
-    // Not JSON: fall through to the status line.
-  }
-  const detail = text.trim().split('\n')[0]?.slice(0, 200)
-  const message = detail ? detail : `HTTP ${status} ${statusText}`.trim()
-  return new ServerError(status, status, message)
-}
-
+/** A client of the gateway at `options.baseUrl`; it does no I/O until a call is made. */
 export const createRestClient = (options: RestClientOptions): RestClient => {
-  const baseUrl = options.baseUrl.replace(/\/+$/, '')
-  const fetchFn: FetchFn = options.fetch ?? ((input, init) => fetch(input, init))
-  let clusterIdPromise: Promise<string> | undefined
-
-  const request = async (spec: RequestSpec): Promise<unknown> => {
-    // Each request gets its own signal, tied to the caller's only while it runs: fetch keeps
-    // its listener on a signal it was given, and a long-lived one would collect thousands.
-    const { signal } = spec
-    if (signal === undefined) return send(spec, undefined)
-    if (signal.aborted) throw signal.reason
-    const controller = new AbortController()
-    const abort = (): void => controller.abort(signal.reason)
-    signal.addEventListener('abort', abort, { once: true })
-    try {
-      return await send(spec, controller.signal)
-    } finally {
-      signal.removeEventListener('abort', abort)
-    }
-  }
-
-  const send = async (spec: RequestSpec, signal: AbortSignal | undefined): Promise<unknown> => {
-    const headers: Record<string, string> = { accept: spec.accept }
-    if (spec.body !== undefined) headers['content-type'] = spec.contentType ?? V3_JSON
-    let response: Response
-    try {
-      response = await fetchFn(`${baseUrl}${spec.path}`, {
-        method: spec.method,
-        headers,
-        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
-        ...(signal === undefined ? {} : { signal }),
-      })
-    } catch (error) {
-      if (signal?.aborted) throw error
-      throw new UnreachableError(`cannot reach ${baseUrl}: ${rootMessage(error)}`, error)
-    }
-    let text: string
-    try {
-      text = await response.text()
-    } catch (error) {
-      if (signal?.aborted) throw error
-      throw new UnreachableError(`connection to ${baseUrl} broke: ${rootMessage(error)}`, error)
-    }
-    if (!response.ok) throw serverErrorOf(response.status, response.statusText, text)
-    if (response.status === 204 || text.length === 0) return undefined
-    try {
-      return JSON.parse(text) as unknown
-    } catch {
-      throw new BadResponseError(
-        `the server answered ${spec.method} ${spec.path} with something that is not JSON`,
-      )
-    }
-  }
-
-  const clusterId = (): Promise<string> => {
-    clusterIdPromise ??= request({ method: 'GET', path: '/v3/clusters', accept: V3_JSON }).then(
-      (body) => {
-        const first = dataOf<ClusterData>(body, 'clusters')[0]
-        if (first === undefined || typeof first.cluster_id !== 'string') {
-          throw new BadResponseError('the server lists no cluster')
-        }
-        return first.cluster_id
-      },
-    )
-    // A failed lookup is not cached: the next call asks again.
-    clusterIdPromise.catch(() => {
-      clusterIdPromise = undefined
-    })
-    return clusterIdPromise
-  }
+  const transport = createTransport(options.baseUrl, options.fetch)
+  const { baseUrl, request, clusterId } = transport
 
   const topicsPath = async (topic?: string): Promise<string> => {
     const base = `/v3/clusters/${segment(await clusterId())}/topics`
@@ -194,6 +74,7 @@ export const createRestClient = (options: RestClientOptions): RestClient => {
   }
 
   return {
+    ...createConsumerCalls(transport),
     baseUrl,
     clusterId,
     async listTopics() {
