@@ -2,6 +2,7 @@ export type {
   DecodedRecordBatch,
   EncodeRecordBatchOptions,
   RecordBatchHeader,
+  RecordView,
   TimestampType,
 } from './batch/index.ts'
 export {
@@ -16,6 +17,7 @@ export {
   splitBatches,
   stampBatch,
   verifyBatchCrc,
+  walkRecordBatch,
 } from './batch/index.ts'
 export type {
   AdminResult,

@@ -14,4 +14,10 @@ export {
   verifyBatchCrc,
 } from './header.ts'
 export type { DecodedRecordBatch, EncodeRecordBatchOptions } from './record-batch.ts'
-export { decodeRecordBatch, decodeRecordBatches, encodeRecordBatch } from './record-batch.ts'
+export {
+  decodeRecordBatch,
+  decodeRecordBatches,
+  encodeRecordBatch,
+  walkRecordBatch,
+} from './record-batch.ts'
+export type { RecordView } from './records.ts'

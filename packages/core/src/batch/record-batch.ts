@@ -35,7 +35,8 @@ import {
   RECORDS,
   TRANSACTIONAL_FLAG,
 } from './layout.ts'
-import { readRecords, recordBodySize, writeRecord } from './records.ts'
+import type { RecordView } from './records.ts'
+import { readRecords, recordBodySize, walkRecords, writeRecord } from './records.ts'
 
 export interface EncodeRecordBatchOptions {
   /** Default 0; a leader overwrites it with {@link stampBatch} when it appends. */
@@ -197,6 +198,28 @@ export function decodeRecordBatch(bytes: Uint8Array, at = 0): DecodedRecordBatch
       ? new Reader(bytes, start, end)
       : new Reader(codecFor(header.compression).decompress(bytes.subarray(start, end)))
   return { header, records: readRecords(reader, header) }
+}
+
+/**
+ * Walks the records of the batch at `at` after verifying its CRC, as {@link walkRecords} does:
+ * each record as positions in the batch (or its decompressed records), with no copy. Returns
+ * the batch's header.
+ */
+export function walkRecordBatch(
+  bytes: Uint8Array,
+  visit: (record: RecordView) => boolean | undefined,
+  at = 0,
+): RecordBatchHeader {
+  const header = readBatchHeader(bytes, at)
+  verifyBatchCrc(bytes, at)
+  const start = at + RECORDS
+  const end = at + batchSizeOf(header)
+  const reader =
+    header.compression === 'none'
+      ? new Reader(bytes, start, end)
+      : new Reader(codecFor(header.compression).decompress(bytes.subarray(start, end)))
+  walkRecords(reader, header, visit)
+  return header
 }
 
 /** Decodes every batch of a concatenation, in order (see {@link decodeRecordBatch} on aliasing). */

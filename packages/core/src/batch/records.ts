@@ -67,14 +67,47 @@ export function writeRecord(
 }
 
 /**
- * Reads a records section to its end: exactly `header.recordCount` records, each consuming exactly
- * its length, with nothing left over. Keys and values are views of the reader's bytes.
+ * One record of a batch as positions in `source`, not copies: what {@link walkRecords} hands its
+ * visitor. The object is reused from record to record: read it during the visit, keep nothing.
  */
-export function readRecords(reader: Reader, header: RecordBatchHeader): StoredRecord[] {
+export interface RecordView {
+  offset: number
+  timestamp: number
+  /** The bytes the positions index into (the batch, or its decompressed records section). */
+  source: Uint8Array
+  keyStart: number
+  /** -1 for a null key. */
+  keyLength: number
+  valueStart: number
+  /** -1 for a null value. */
+  valueLength: number
+  headers: readonly RecordHeader[]
+}
+
+/**
+ * Walks a records section to its end with the checks of {@link readRecords}, handing each
+ * record to `visit` as a {@link RecordView}; `visit` returning false stops the walk (the rest is
+ * then not checked). No per-record allocation beyond headers, for readers that render records
+ * straight from the batch bytes.
+ */
+export function walkRecords(
+  reader: Reader,
+  header: RecordBatchHeader,
+  visit: (record: RecordView) => boolean | undefined,
+): void {
   const { baseOffset, baseTimestamp, maxTimestamp, recordCount } = header
   const logAppendTime = header.timestampType === 'LogAppendTime'
   if (recordCount < 0) throw corrupt(header, `negative record count ${recordCount}`)
-  const records: StoredRecord[] = []
+  const view: RecordView = {
+    offset: 0,
+    timestamp: 0,
+    source: reader.bytes,
+    keyStart: 0,
+    keyLength: -1,
+    valueStart: 0,
+    valueLength: -1,
+    headers: NO_HEADERS,
+  }
   for (let index = 0; index < recordCount; index++) {
     const length = reader.readVarint()
     const start = reader.pos
@@ -85,24 +118,69 @@ export function readRecords(reader: Reader, header: RecordBatchHeader): StoredRe
     reader.skip(1) // attributes: unused in RecordBatch v2
     const timestampDelta = reader.readVarlong()
     const offsetDelta = reader.readVarint()
-    const key = reader.readVarintBytes()
-    const value = reader.readVarintBytes()
-    const headers = readHeaders(reader, header, index)
+    view.keyLength = readLength(reader, header, index, 'key')
+    view.keyStart = reader.pos
+    if (view.keyLength > 0) reader.skip(view.keyLength)
+    view.valueLength = readLength(reader, header, index, 'value')
+    view.valueStart = reader.pos
+    if (view.valueLength > 0) reader.skip(view.valueLength)
+    view.headers = readHeaders(reader, header, index)
     if (reader.pos !== end) {
       const used = reader.pos - start
       throw corrupt(header, `record ${index} claims ${length} bytes but its fields take ${used}`)
     }
-    const offset = baseOffset + offsetDelta
-    const timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(timestamp)) {
+    view.offset = baseOffset + offsetDelta
+    view.timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta
+    if (!Number.isSafeInteger(view.offset) || !Number.isSafeInteger(view.timestamp)) {
       throw corrupt(header, `record ${index} has an offset or timestamp beyond 2^53`)
     }
-    records.push({ offset, timestamp, key, value, headers })
+    if (visit(view) === false) return
   }
   if (reader.remaining !== 0) {
     throw corrupt(header, `${reader.remaining} byte(s) follow the last of ${recordCount} records`)
   }
+}
+
+/**
+ * Reads a records section to its end: exactly `header.recordCount` records, each consuming exactly
+ * its length, with nothing left over. Keys and values are views of the reader's bytes.
+ */
+export function readRecords(reader: Reader, header: RecordBatchHeader): StoredRecord[] {
+  const records: StoredRecord[] = []
+  const { bytes } = reader
+  walkRecords(reader, header, (view) => {
+    records.push({
+      offset: view.offset,
+      timestamp: view.timestamp,
+      key:
+        view.keyLength < 0 ? null : bytes.subarray(view.keyStart, view.keyStart + view.keyLength),
+      value:
+        view.valueLength < 0
+          ? null
+          : bytes.subarray(view.valueStart, view.valueStart + view.valueLength),
+      headers: view.headers,
+    })
+    return true
+  })
   return records
+}
+
+/** A key or value length: -1 for null, else bounded by what is left. */
+function readLength(
+  reader: Reader,
+  header: RecordBatchHeader,
+  index: number,
+  field: string,
+): number {
+  const length = reader.readVarint()
+  if (length < -1) throw corrupt(header, `record ${index} has a ${field} length of ${length}`)
+  if (length > reader.remaining) {
+    throw corrupt(
+      header,
+      `record ${index}'s ${field} claims ${length} bytes, ${reader.remaining} left`,
+    )
+  }
+  return length
 }
 
 function readHeaders(

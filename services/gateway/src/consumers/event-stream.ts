@@ -1,6 +1,5 @@
 import type { Logger } from '@tributary/core'
 import { isUnexpected, toRestError } from '../errors/index.ts'
-import type { ConsumedRecord } from '../records/index.ts'
 import type { CoordinatorClient } from './coordinator-client.ts'
 import type { PollAnswer, Poller } from './poller.ts'
 
@@ -14,12 +13,10 @@ export interface LastEventId {
   readonly offset: number
 }
 
-/** An event's id: `<topic>:<partition>:<offset>` (topic names have no colon). */
-export function eventIdOf(record: ConsumedRecord): string {
-  return `${record.topic}:${record.partition}:${record.offset}`
-}
-
-/** A `Last-Event-ID` header as {@link eventIdOf} wrote it; undefined when absent or not one. */
+/**
+ * A `Last-Event-ID` header as the stream writes event ids (`<topic>:<partition>:<offset>`, see
+ * records/records-writer.ts; topic names have no colon); undefined when absent or not one.
+ */
 export function parseLastEventId(header: string | undefined): LastEventId | undefined {
   const match = header === undefined ? null : /^(.+):([0-9]{1,10}):([0-9]{1,16})$/.exec(header)
   if (match === null) return undefined
@@ -126,10 +123,11 @@ export function recordEventStream(options: EventStreamOptions): ReadableStream<U
           const records = await poller.read(
             { group, instance, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, signal },
             answer,
+            'event-stream',
           )
           if (closed) return
-          if (records.length > 0) {
-            controller.enqueue(encoder.encode(records.map(recordEvent).join('')))
+          if (records.count > 0) {
+            controller.enqueue(records.body)
             return
           }
         }
@@ -146,8 +144,4 @@ export function recordEventStream(options: EventStreamOptions): ReadableStream<U
       close()
     },
   })
-}
-
-function recordEvent(record: ConsumedRecord): string {
-  return `id: ${eventIdOf(record)}\nevent: record\ndata: ${JSON.stringify(record)}\n\n`
 }

@@ -6,7 +6,6 @@
 export { COORDINATOR_RETRY_TIMEOUT_MS, CoordinatorClient } from './coordinator-client.ts'
 export type { EventStreamOptions, LastEventId } from './event-stream.ts'
 export {
-  eventIdOf,
   KEEP_ALIVE_MS,
   parseLastEventId,
   recordEventStream,

@@ -4,14 +4,18 @@ import {
   type GroupResult,
   type InstanceConfig,
   type Logger,
+  lastOffsetOf,
   type OwnedPartition,
-  type StoredRecord,
+  type RecordView,
+  readBatchHeader,
+  splitBatches,
   TributaryError,
+  walkRecordBatch,
 } from '@tributary/core'
 import type { GatewayConfig } from '../config/index.ts'
 import type { PartitionReader } from '../fetch/index.ts'
 import type { GatewayMetrics } from '../metrics/index.ts'
-import { type ConsumedRecord, renderRecord } from '../records/index.ts'
+import { partitionFraming, type RecordsFraming, RecordsWriter } from '../records/index.ts'
 import type { CoordinatorClient } from './coordinator-client.ts'
 
 /** A `poll` answer: the instance's config, its member epoch, and the partitions it reads now. */
@@ -35,13 +39,23 @@ export interface ReadRequest {
 }
 
 type Fetched =
-  | { readonly kind: 'records'; readonly records: readonly StoredRecord[] }
+  /** Fetch responses as the leader sent them: stored batches, the first may start early. */
+  | { readonly kind: 'batches'; readonly chunks: readonly Uint8Array[] }
   | { readonly kind: 'out-of-range' }
   | { readonly kind: 'error'; readonly error: unknown }
 
 interface Taken {
-  readonly index: number
-  readonly record: StoredRecord
+  /** The records taken from each partition, rendered, by partition index. */
+  readonly writers: Map<number, RecordsWriter>
+  /** The offset of the last record taken, by partition index. */
+  readonly last: Map<number, number>
+}
+
+/** What a read returns: how many records, and the response body holding them. */
+export interface RecordsBody {
+  readonly count: number
+  /** A JSON array of records, or `record` events back to back, by the framing asked for. */
+  readonly body: Uint8Array<ArrayBuffer>
 }
 
 /**
@@ -93,7 +107,11 @@ export class Poller {
    * Records for the instance, starting from a `poll` answer the caller already has: as soon as
    * there are some (fetch.min.bytes worth when set), else an empty list when the wait is over.
    */
-  async read(request: ReadRequest, first: PollAnswer): Promise<ConsumedRecord[]> {
+  async read(
+    request: ReadRequest,
+    first: PollAnswer,
+    framing: RecordsFraming = 'json-array',
+  ): Promise<RecordsBody> {
     const deadline = Date.now() + this.waitMs(first.config, request.timeoutMs)
     const cap = Math.min(
       request.maxBytes ?? this.#config.consumerRequestMaxBytes,
@@ -101,12 +119,12 @@ export class Poller {
     )
     let answer = first
     for (;;) {
-      const records = await this.#round(request, answer, deadline, cap)
-      if (records.length > 0 || aborted(request.signal)) return records
+      const records = await this.#round(request, answer, deadline, cap, framing)
+      if (records.count > 0 || aborted(request.signal)) return records
       const remaining = deadline - Date.now()
       if (remaining <= 0) return records
       await pause(Math.min(REPOLL_MS, remaining), request.signal)
-      if (aborted(request.signal) || Date.now() >= deadline) return []
+      if (aborted(request.signal) || Date.now() >= deadline) return emptyBody(framing)
       answer = await this.poll(request.group, request.instance)
     }
   }
@@ -116,14 +134,15 @@ export class Poller {
     answer: PollAnswer,
     deadline: number,
     cap: number,
-  ): Promise<ConsumedRecord[]> {
+    framing: RecordsFraming,
+  ): Promise<RecordsBody> {
     const { config, partitions } = answer
-    if (partitions.length === 0) return []
+    if (partitions.length === 0) return emptyBody(framing)
     const starts = await Promise.all(
       partitions.map((owned) => owned.position ?? this.#reset(owned, config, null)),
     )
     const fetched = await this.#fetchAll(partitions, starts, deadline, cap, config, request.signal)
-    if (aborted(request.signal)) return []
+    if (aborted(request.signal)) return emptyBody(framing)
     // Every partition failed: the read fails with the first reason rather than answering [].
     const first = fetched[0]
     if (first?.kind === 'error' && fetched.every((result) => result?.kind === 'error')) {
@@ -135,14 +154,8 @@ export class Poller {
         starts[index] = await this.#reset(owned, config, starts[index] ?? null)
       }),
     )
-    const taken = takeWithin(fetched, cap)
     // Rendered before anything is delivered: a record the format cannot show (40601) advances nothing.
-    const rendered = taken.map(({ index, record }) => {
-      const owned = partitions[index] as OwnedPartition
-      return renderRecord(owned.topic, owned.partition, record, config.format)
-    })
-    const last = new Map<number, number>()
-    for (const { index, record } of taken) last.set(index, record.offset)
+    const { writers, last } = takeWithin(partitions, fetched, starts, cap, config.format, framing)
     const advances = partitions.flatMap((owned, index) => {
       const start = starts[index] as number
       const upTo = last.get(index)
@@ -151,7 +164,7 @@ export class Poller {
       const to = upTo === undefined ? start : upTo + 1
       return [{ topic: owned.topic, partition: owned.partition, from: owned.position, start, to }]
     })
-    if (advances.length === 0 || aborted(request.signal)) return []
+    if (advances.length === 0 || aborted(request.signal)) return emptyBody(framing)
     const { accepted } = await this.#coordinator.call({
       op: 'delivered',
       group: request.group,
@@ -161,8 +174,13 @@ export class Poller {
       advances,
     })
     const ok = new Set(accepted.map((tp) => `${tp.partition}:${tp.topic}`))
-    const records = rendered.filter((record) => ok.has(`${record.partition}:${record.topic}`))
-    this.#metrics.consumedRecords.inc(records.length)
+    const parts: RecordsWriter[] = []
+    for (const [index, writer] of writers) {
+      const owned = partitions[index] as OwnedPartition
+      if (ok.has(`${owned.partition}:${owned.topic}`)) parts.push(writer)
+    }
+    const records = joinBodies(parts, framing)
+    this.#metrics.consumedRecords.inc(records.count)
     return records
   }
 
@@ -220,10 +238,10 @@ export class Poller {
       const timer = setTimeout(finish, Math.max(0, deadline - Date.now()) + FETCH_GRACE_MS)
       signal?.addEventListener('abort', finish, { once: true })
       const fetchOne = async (owned: OwnedPartition, index: number): Promise<void> => {
-        const got: StoredRecord[] = []
+        const chunks: Uint8Array[] = []
         let offset = starts[index] as number
         for (;;) {
-          const records = await this.#reader.read({
+          const chunk = await this.#reader.readBatches({
             topic: owned.topic,
             partition: owned.partition,
             offset,
@@ -231,14 +249,14 @@ export class Poller {
             timeoutMs: Math.max(0, deadline - Date.now()),
           })
           if (done) return
-          got.push(...records)
-          for (const record of records) bytes += sizeOf(record)
-          results[index] = { kind: 'records', records: got }
-          const last = records.at(-1)
-          const enough = config.fetchMinBytes <= 0 || bytes >= config.fetchMinBytes
-          if (last !== undefined && enough) return finishSoon()
-          if (last === undefined || Date.now() >= deadline) return
-          offset = last.offset + 1
+          if (chunk.length === 0) return
+          chunks.push(chunk)
+          // fetch.min.bytes counts what the leader returned, as Kafka's does.
+          bytes += chunk.length
+          results[index] = { kind: 'batches', chunks }
+          if (config.fetchMinBytes <= 0 || bytes >= config.fetchMinBytes) return finishSoon()
+          if (Date.now() >= deadline) return
+          offset = lastOffsetIn(chunk) + 1
         }
       }
       partitions.forEach((owned, index) => {
@@ -266,25 +284,86 @@ export class Poller {
   }
 }
 
-/** The bytes a record counts for against the cap: its key and value, unencoded. */
-function sizeOf(record: StoredRecord): number {
-  return (record.key?.length ?? 0) + (record.value?.length ?? 0)
+/** The offset of the last record of the last batch in a fetch response. */
+function lastOffsetIn(chunk: Uint8Array): number {
+  const batches = splitBatches(chunk)
+  const last = batches.at(-1)
+  if (last === undefined) throw new Error('a non-empty fetch response holds no batch')
+  return lastOffsetOf(readBatchHeader(last))
 }
 
-/** The fetched records in partition order, up to `cap` bytes; the first record always fits. */
-function takeWithin(fetched: readonly (Fetched | undefined)[], cap: number): Taken[] {
-  const taken: Taken[] = []
+/**
+ * The fetched records from each partition's start on, in partition order, rendered, up to `cap`
+ * bytes of unencoded keys and values (the REST Proxy's count); the first record always fits.
+ * Records are rendered straight from the batch bytes into one writer per partition.
+ */
+function takeWithin(
+  partitions: readonly OwnedPartition[],
+  fetched: readonly (Fetched | undefined)[],
+  starts: readonly number[],
+  cap: number,
+  format: InstanceConfig['format'],
+  framing: RecordsFraming,
+): Taken {
+  const writers = new Map<number, RecordsWriter>()
+  const last = new Map<number, number>()
   let total = 0
+  let taken = 0
+  let full = false
   for (const [index, result] of fetched.entries()) {
-    if (result?.kind !== 'records') continue
-    for (const record of result.records) {
-      const size = sizeOf(record)
-      if (taken.length > 0 && total + size > cap) return taken
+    if (result?.kind !== 'batches') continue
+    const owned = partitions[index] as OwnedPartition
+    const part = partitionFraming(owned.topic, owned.partition)
+    const writer = new RecordsWriter(framing === 'json-array' ? 'json-items' : framing)
+    const start = starts[index] as number
+    const visit = (view: RecordView): boolean => {
+      if (view.offset < start) return true
+      const size = Math.max(0, view.keyLength) + Math.max(0, view.valueLength)
+      if (taken > 0 && total + size > cap) {
+        full = true
+        return false
+      }
       total += size
-      taken.push({ index, record })
+      taken++
+      writer.add(part, view, format)
+      last.set(index, view.offset)
+      return true
     }
+    for (const chunk of result.chunks) {
+      for (const batch of splitBatches(chunk)) {
+        walkRecordBatch(batch, visit)
+        if (full) break
+      }
+      if (full) break
+    }
+    if (writer.count > 0) writers.set(index, writer)
+    if (full) break
   }
-  return taken
+  return { writers, last }
+}
+
+/** The partitions' records as one body: a JSON array, or the events back to back. */
+function joinBodies(writers: readonly RecordsWriter[], framing: RecordsFraming): RecordsBody {
+  if (writers.length === 0) return emptyBody(framing)
+  let count = 0
+  const pieces: Uint8Array[] = []
+  if (framing === 'json-array') pieces.push(OPEN)
+  for (const [i, writer] of writers.entries()) {
+    if (framing === 'json-array' && i > 0) pieces.push(COMMA)
+    pieces.push(writer.finish())
+    count += writer.count
+  }
+  if (framing === 'json-array') pieces.push(CLOSE)
+  return { count, body: Buffer.concat(pieces) }
+}
+
+const OPEN = Uint8Array.of(0x5b)
+const COMMA = Uint8Array.of(0x2c)
+const CLOSE = Uint8Array.of(0x5d)
+const EMPTY_ARRAY = Uint8Array.of(0x5b, 0x5d)
+
+function emptyBody(framing: RecordsFraming): RecordsBody {
+  return { count: 0, body: framing === 'json-array' ? EMPTY_ARRAY : new Uint8Array(0) }
 }
 
 /** Whether the read was stopped (a function, so the check is not narrowed away across awaits). */

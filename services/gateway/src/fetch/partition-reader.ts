@@ -49,7 +49,22 @@ export class PartitionReader {
   }
 
   async read(request: PartitionRead): Promise<StoredRecord[]> {
-    const records = await this.#withLeader(request.topic, request.partition, async (client) => {
+    const records = await this.readBatches(request)
+    const out: StoredRecord[] = []
+    for (const batch of decodeRecordBatches(records)) {
+      for (const record of batch.records) {
+        if (record.offset >= request.offset) out.push(record)
+      }
+    }
+    return out
+  }
+
+  /**
+   * The same Fetch, answered as the leader sent it: the stored batches, back to back, the first
+   * of which may begin before `offset`. For readers that walk the batches themselves.
+   */
+  readBatches(request: PartitionRead): Promise<Uint8Array> {
+    return this.#withLeader(request.topic, request.partition, async (client) => {
       const response = await client.fetch({
         topic: request.topic,
         partition: request.partition,
@@ -63,13 +78,6 @@ export class PartitionReader {
       })
       return errorFromWire(response.errorCode, response.errorMessage) ?? response.records
     })
-    const out: StoredRecord[] = []
-    for (const batch of decodeRecordBatches(records)) {
-      for (const record of batch.records) {
-        if (record.offset >= request.offset) out.push(record)
-      }
-    }
-    return out
   }
 
   /** The log start offset and the high watermark of a partition (the v2 `offsets` resource). */

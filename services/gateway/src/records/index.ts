@@ -6,6 +6,8 @@ export { decodeBase64, encodeBase64 } from './base64.ts'
 export { describeIssues } from './issues.ts'
 export type { ProduceRecord } from './record.ts'
 export { jsonBytes } from './record.ts'
+export type { PartitionFraming, RecordsFraming } from './records-writer.ts'
+export { partitionFraming, RecordsWriter } from './records-writer.ts'
 export type { ConsumedRecord } from './render.ts'
 export { consumedRecordSchema, renderRecord } from './render.ts'
 export {

@@ -42,10 +42,7 @@ export function renderRecord(
     try {
       return JSON.parse(decoder.decode(bytes))
     } catch {
-      throw new RestError(
-        RestErrorCode.FormatMismatch,
-        `The ${name} of the record at offset ${record.offset} is not JSON; read it as application/vnd.kafka.binary.v2+json`,
-      )
+      throw notJson(name, record.offset)
     }
   }
   return {
@@ -60,4 +57,11 @@ export function renderRecord(
       value: header.value === null ? null : encodeBase64(header.value),
     })),
   }
+}
+
+export function notJson(name: string, offset: number): RestError {
+  return new RestError(
+    RestErrorCode.FormatMismatch,
+    `The ${name} of the record at offset ${offset} is not JSON; read it as application/vnd.kafka.binary.v2+json`,
+  )
 }

@@ -91,7 +91,7 @@ export function registerV2ConsumerRecords(app: OpenAPIHono, ctx: GatewayContext)
       }
       const records = await ctx.poller.read({ ...read, signal: c.req.raw.signal }, first)
       c.header('Content-Type', type)
-      return c.body(JSON.stringify(records), 200)
+      return c.body(records.body, 200)
     },
   )
 }

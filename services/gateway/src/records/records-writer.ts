@@ -1,0 +1,202 @@
+/**
+ * The consumer's hot path: records rendered straight from batch bytes into one response buffer,
+ * as JSON (the REST Proxy v2 record shape plus timestamp and headers, exactly what
+ * `JSON.stringify(renderRecord(…))` writes) or as Server-Sent Events. No object, view or string
+ * per record in the binary format: keys and values are base64-encoded from the batch into the
+ * buffer, numbers written digit by digit. Measured on 100-byte values this is what made group
+ * consumption cheaper than the JSON parse a client does on the other end.
+ */
+import type { RecordView } from '@tributary/core'
+import type { EmbeddedFormat } from '../media/index.ts'
+import { encodeBase64 } from './base64.ts'
+import { notJson } from './render.ts'
+
+/**
+ * How records are framed: one JSON array, or one `record` event each. A writer itself writes
+ * `json-items` (array items with commas between, no brackets) so per-partition bodies join.
+ */
+export type RecordsFraming = 'json-array' | 'event-stream'
+type WriterFraming = 'json-items' | 'event-stream'
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const BASE64 = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0))
+const EQUALS = 0x3d
+const QUOTE = 0x22
+
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/** What is constant for every record of one partition, encoded once. */
+export interface PartitionFraming {
+  readonly topic: string
+  readonly partition: number
+  /** `{"topic":"t","key":` */
+  readonly head: Uint8Array
+  /** `,"partition":p,"offset":` */
+  readonly middle: Uint8Array
+  /** `id: t:p:` (event-stream framing only) */
+  readonly eventId: Uint8Array
+}
+
+const ascii = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0))
+const VALUE = ascii(',"value":')
+const TIMESTAMP = ascii(',"timestamp":')
+const HEADERS = ascii(',"headers":[')
+const END = ascii(']}')
+const NULL = ascii('null')
+const EVENT = ascii('\nevent: record\ndata: ')
+const EVENT_END = ascii('\n\n')
+
+/** The constant parts for a partition (topic names are ASCII, Kafka's rule). */
+export function partitionFraming(topic: string, partition: number): PartitionFraming {
+  return {
+    topic,
+    partition,
+    head: ascii(`{"topic":${JSON.stringify(topic)},"key":`),
+    middle: ascii(`,"partition":${partition},"offset":`),
+    eventId: ascii(`id: ${topic}:${partition}:`),
+  }
+}
+
+/** Accumulates rendered records; {@link finish} gives the body. */
+export class RecordsWriter {
+  readonly framing: WriterFraming
+  #bytes: Buffer
+  #pos = 0
+  #count = 0
+
+  constructor(framing: WriterFraming, capacity = 64 * 1024) {
+    this.framing = framing
+    this.#bytes = Buffer.allocUnsafe(capacity)
+  }
+
+  get count(): number {
+    return this.#count
+  }
+
+  /** Appends one record. Throws 40601 when the json format meets a key or value not JSON. */
+  add(part: PartitionFraming, view: RecordView, format: EmbeddedFormat): void {
+    const { source } = view
+    if (this.framing === 'event-stream') {
+      this.#raw(part.eventId)
+      this.#digits(view.offset)
+      this.#raw(EVENT)
+    } else if (this.#count > 0) {
+      this.#byte(0x2c) // ,
+    }
+    this.#raw(part.head)
+    this.#field(source, view.keyStart, view.keyLength, format, 'key', view.offset)
+    this.#raw(VALUE)
+    this.#field(source, view.valueStart, view.valueLength, format, 'value', view.offset)
+    this.#raw(part.middle)
+    this.#digits(view.offset)
+    this.#raw(TIMESTAMP)
+    this.#digits(view.timestamp)
+    this.#raw(HEADERS)
+    let first = true
+    for (const header of view.headers) {
+      const value = header.value === null ? 'null' : `"${encodeBase64(header.value)}"`
+      this.#text(`${first ? '' : ','}{"name":${JSON.stringify(header.key)},"value":${value}}`)
+      first = false
+    }
+    this.#raw(END)
+    if (this.framing === 'event-stream') this.#raw(EVENT_END)
+    this.#count++
+  }
+
+  /** What was written: the items (no brackets), or the events back to back. */
+  finish(): Uint8Array {
+    return this.#bytes.subarray(0, this.#pos)
+  }
+
+  #field(
+    source: Uint8Array,
+    start: number,
+    length: number,
+    format: EmbeddedFormat,
+    name: string,
+    offset: number,
+  ): void {
+    if (length < 0) {
+      this.#raw(NULL)
+      return
+    }
+    if (format === 'binary') {
+      this.#byte(QUOTE)
+      this.#base64(source, start, start + length)
+      this.#byte(QUOTE)
+      return
+    }
+    let json: string
+    try {
+      json = JSON.stringify(JSON.parse(decoder.decode(source.subarray(start, start + length))))
+    } catch {
+      throw notJson(name, offset)
+    }
+    this.#text(json)
+  }
+
+  #base64(source: Uint8Array, start: number, end: number): void {
+    this.#reserve(Math.ceil((end - start) / 3) * 4)
+    const out = this.#bytes
+    let at = this.#pos
+    let i = start
+    for (; i + 2 < end; i += 3) {
+      const n =
+        ((source[i] as number) << 16) | ((source[i + 1] as number) << 8) | (source[i + 2] as number)
+      out[at++] = BASE64[n >>> 18] as number
+      out[at++] = BASE64[(n >>> 12) & 63] as number
+      out[at++] = BASE64[(n >>> 6) & 63] as number
+      out[at++] = BASE64[n & 63] as number
+    }
+    if (i < end) {
+      const two = i + 1 < end
+      const n = ((source[i] as number) << 16) | (two ? (source[i + 1] as number) << 8 : 0)
+      out[at++] = BASE64[n >>> 18] as number
+      out[at++] = BASE64[(n >>> 12) & 63] as number
+      out[at++] = two ? (BASE64[(n >>> 6) & 63] as number) : EQUALS
+      out[at++] = EQUALS
+    }
+    this.#pos = at
+  }
+
+  /** A non-negative safe integer in decimal (offsets and timestamps; a negative one as text). */
+  #digits(value: number): void {
+    if (value < 0 || !Number.isSafeInteger(value)) {
+      this.#text(String(value))
+      return
+    }
+    let digits = 1
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    this.#reserve(digits)
+    let at = this.#pos + digits
+    let rest = value
+    do {
+      this.#bytes[--at] = 0x30 + (rest % 10)
+      rest = Math.floor(rest / 10)
+    } while (rest > 0)
+    this.#pos += digits
+  }
+
+  #raw(bytes: Uint8Array): void {
+    this.#reserve(bytes.length)
+    this.#bytes.set(bytes, this.#pos)
+    this.#pos += bytes.length
+  }
+
+  #byte(byte: number): void {
+    this.#reserve(1)
+    this.#bytes[this.#pos++] = byte
+  }
+
+  #text(text: string): void {
+    this.#reserve(Buffer.byteLength(text))
+    this.#pos += this.#bytes.write(text, this.#pos, 'utf8')
+  }
+
+  #reserve(count: number): void {
+    if (this.#pos + count <= this.#bytes.length) return
+    const grown = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, this.#pos + count))
+    this.#bytes.copy(grown, 0, 0, this.#pos)
+    this.#bytes = grown
+  }
+}
