@@ -23,6 +23,8 @@ export type PollAnswer = GroupResult<'poll'>
 
 /** The pause before polling again when a round found nothing to read (no partitions yet). */
 const REPOLL_MS = 100
+/** The least a read asks of each partition, however many it reads (unless the cap is lower). */
+const MIN_PARTITION_FETCH_BYTES = 256 * 1024
 /** How long past its wait a fetch may take (leader retries) before the round goes on without it. */
 const FETCH_GRACE_MS = 2000
 
@@ -237,6 +239,13 @@ export class Poller {
       }
       const timer = setTimeout(finish, Math.max(0, deadline - Date.now()) + FETCH_GRACE_MS)
       signal?.addEventListener('abort', finish, { once: true })
+      // A share of the cap from each partition (as Kafka's max.partition.fetch.bytes bounds each
+      // partition of a fetch), not the whole cap from every one: what exceeds the cap would be
+      // read, checked and thrown away. A floor keeps many-partition reads from crawling.
+      const perPartition = Math.max(
+        Math.ceil(cap / partitions.length),
+        Math.min(cap, MIN_PARTITION_FETCH_BYTES),
+      )
       const fetchOne = async (owned: OwnedPartition, index: number): Promise<void> => {
         const chunks: Uint8Array[] = []
         let offset = starts[index] as number
@@ -245,7 +254,7 @@ export class Poller {
             topic: owned.topic,
             partition: owned.partition,
             offset,
-            maxBytes: cap,
+            maxBytes: perPartition,
             timeoutMs: Math.max(0, deadline - Date.now()),
           })
           if (done) return
@@ -314,7 +323,10 @@ function takeWithin(
     if (result?.kind !== 'batches') continue
     const owned = partitions[index] as OwnedPartition
     const part = partitionFraming(owned.topic, owned.partition)
-    const writer = new RecordsWriter(framing === 'json-array' ? 'json-items' : framing)
+    // About twice the batch bytes: base64 is 4/3 of the bytes, JSON adds ~100 bytes a record.
+    const fetchedBytes = result.chunks.reduce((sum, chunk) => sum + chunk.length, 0)
+    const capacity = Math.min(Math.ceil(fetchedBytes * 2.2) + 1024, cap * 3 + 64 * 1024)
+    const writer = new RecordsWriter(framing === 'json-array' ? 'json-items' : framing, capacity)
     const start = starts[index] as number
     const visit = (view: RecordView): boolean => {
       if (view.offset < start) return true

@@ -165,22 +165,41 @@ export class RecordsWriter {
       this.#text(String(value))
       return
     }
+    // Two halves of at most 8 digits each, so the digit loop runs on small integers.
+    const high = Math.floor(value / 1e8)
+    const low = value - high * 1e8
+    if (high === 0) {
+      this.#small(low, 0)
+      return
+    }
+    this.#small(high, 0)
+    this.#small(low, 8)
+  }
+
+  /** `value` (< 1e8) in decimal, zero-padded to `width` digits when `width` is not 0. */
+  #small(value: number, width: number): void {
     let digits = 1
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++
+    for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++
+    if (digits < width) digits = width
     this.#reserve(digits)
+    const out = this.#bytes
     let at = this.#pos + digits
     let rest = value
-    do {
-      this.#bytes[--at] = 0x30 + (rest % 10)
-      rest = Math.floor(rest / 10)
-    } while (rest > 0)
+    for (let i = 0; i < digits; i++) {
+      out[--at] = 0x30 + (rest % 10)
+      rest = (rest / 10) | 0
+    }
     this.#pos += digits
   }
 
   #raw(bytes: Uint8Array): void {
-    this.#reserve(bytes.length)
-    this.#bytes.set(bytes, this.#pos)
-    this.#pos += bytes.length
+    const length = bytes.length
+    this.#reserve(length)
+    const out = this.#bytes
+    const at = this.#pos
+    // A loop beats TypedArray#set for the few bytes of these fragments.
+    for (let i = 0; i < length; i++) out[at + i] = bytes[i] as number
+    this.#pos = at + length
   }
 
   #byte(byte: number): void {
