@@ -25,11 +25,13 @@ export type {
   BrokerHeartbeatRequest,
   BrokerHeartbeatResult,
   ControllerClient,
+  ControllerOperation,
   CreatePartitionsRequest,
   CreateTopicRequest,
   DataPlaneClient,
   DataPlaneConnector,
   MetadataReader,
+  NatsNames,
   RegisterBrokerRequest,
   RegisterBrokerResult,
 } from './cluster/index.ts'
@@ -37,9 +39,11 @@ export {
   alterTopicConfigsRequestSchema,
   brokerHeartbeatRequestSchema,
   CLIENT_ENDPOINT,
+  checkClusterId,
   createPartitionsRequestSchema,
   createTopicRequestSchema,
   MetadataFollower,
+  natsNames,
   registerBrokerRequestSchema,
 } from './cluster/index.ts'
 export type { CompressionType } from './compression/index.ts'
