@@ -65,6 +65,7 @@ export class Controller implements ControllerClient {
   readonly #imageWaits = new ImageWaits(this.#follower)
   /** Called whenever this controller becomes active or closes. */
   readonly #activityListeners = new Set<() => void>()
+  readonly #clusterId: string | undefined
   #leadership: ControllerLeadership | undefined
   #active = false
   #queue: Promise<unknown> = Promise.resolve()
@@ -83,6 +84,7 @@ export class Controller implements ControllerClient {
     )
     this.#sessionCheckIntervalMs =
       options.sessionCheckIntervalMs ?? DEFAULT_SESSION_CHECK_INTERVAL_MS
+    this.#clusterId = options.clusterId
   }
 
   /** The cluster as this controller has replayed it. */
@@ -128,6 +130,24 @@ export class Controller implements ControllerClient {
       }
       this.#activityListeners.add(listener)
     })
+  }
+
+  /**
+   * Calls `listener` with true each time this controller becomes the active one and with false
+   * each time it stops being it (or closes), so a transport that only the active controller
+   * should serve (NATS request/reply) can subscribe and unsubscribe. Returns the unsubscribe.
+   */
+  onActivityChange(listener: (active: boolean) => void): () => void {
+    let last = this.#active
+    if (last) listener(true)
+    const wrapped = () => {
+      const now = this.#active && !this.#closed
+      if (now === last) return
+      last = now
+      listener(now)
+    }
+    this.#activityListeners.add(wrapped)
+    return () => this.#activityListeners.delete(wrapped)
   }
 
   /** Finishes the command in progress, refuses new ones, ends long-polls and resigns. */
@@ -275,13 +295,20 @@ export class Controller implements ControllerClient {
         return
       }
       void leadership.lost.then(() => this.#deactivate(leadership))
-      await this.#lead(leadership)
+      const led = await this.#lead(leadership)
       await leadership.lost
+      // A term that could not be taken up: pause, or the next campaign wins at once and fails again.
+      if (!led && !this.#closed)
+        await new Promise((resolve) => setTimeout(resolve, CAMPAIGN_RETRY_MS))
     }
   }
 
-  /** Catches up with the log, writes the cluster record on a new log, then takes commands. */
-  async #lead(leadership: ControllerLeadership): Promise<void> {
+  /**
+   * Catches up with the log, writes the cluster record on a new log, then takes commands.
+   * Resolves false when the term could not be taken up (it resigned); a log that belongs to
+   * another cluster also closes the controller, since no later term can fix that.
+   */
+  async #lead(leadership: ControllerLeadership): Promise<boolean> {
     this.#leadership = leadership
     const { controllerEpoch } = leadership
     try {
@@ -289,9 +316,14 @@ export class Controller implements ControllerClient {
         if (this.#leadership !== leadership || this.#closed) return
         await this.#follower.waitFor(await this.#log.lastOffset())
         if (this.image.clusterId === null) {
-          const clusterId = randomClusterId()
+          const clusterId = this.#clusterId ?? randomClusterId()
           await this.#append(leadership, [{ type: 'cluster', clusterId }])
           this.#logger.info({ clusterId }, 'new cluster')
+        } else if (this.#clusterId !== undefined && this.image.clusterId !== this.#clusterId) {
+          throw new TributaryError(
+            ErrorCode.InvalidConfig,
+            `the metadata log belongs to cluster ${this.image.clusterId}, not ${this.#clusterId}`,
+          )
         }
         if (this.#leadership !== leadership || this.#closed) return
         this.#sessions.clear()
@@ -306,13 +338,20 @@ export class Controller implements ControllerClient {
         )
         this.#activityChanged()
       })
+      return this.#active
     } catch (error) {
+      this.#deactivate(leadership)
+      await leadership.resign().catch(() => {})
+      if (error instanceof TributaryError && error.code === ErrorCode.InvalidConfig) {
+        this.#logger.error({ err: error }, 'this controller cannot lead this metadata log; it stops')
+        await this.close()
+        return false
+      }
       this.#logger.error(
         { err: error, controllerEpoch },
         'cannot take up the leadership; resigning',
       )
-      this.#deactivate(leadership)
-      await leadership.resign().catch(() => {})
+      return false
     }
   }
 
@@ -323,6 +362,7 @@ export class Controller implements ControllerClient {
     this.#active = false
     this.#stopSessionTimer()
     this.#sessions.clear()
+    this.#activityChanged()
     if (wasActive && !this.#closed) {
       this.#logger.warn(
         { controllerEpoch: leadership.controllerEpoch },

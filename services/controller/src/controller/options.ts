@@ -18,6 +18,12 @@ export interface ControllerOptions {
    * 0 turns the timer off (tests call Controller.fenceExpiredBrokers themselves).
    */
   readonly sessionCheckIntervalMs?: number
+  /**
+   * The cluster id to write on a new log (a cluster on NATS names everything after it, so it is
+   * known before the log is). A log that already names another cluster is refused. Default: a
+   * random id, as `kafka-storage random-uuid` makes them.
+   */
+  readonly clusterId?: string
 }
 
 /** What `GET /v1/metadata` answers. */

@@ -1,0 +1,1 @@
+export { isStreamNotFound, isWrongLastSequence } from './jetstream-errors.ts'

@@ -1,0 +1,101 @@
+/**
+ * The wire format of controller requests over NATS request/reply, shared by
+ * {@link NatsControllerClient} and {@link serveController}.
+ *
+ * One subject per operation (`natsNames(clusterId).controllerSubject(op)`). The request body is
+ * the JSON of the operation's request as core's schema takes it as input (`deleteTopic` sends
+ * `{name}`); the reply body is the JSON of a {@link ControllerReply}:
+ *
+ *   {"ok": true,  "result": <AdminResult | RegisterBrokerResult | BrokerHeartbeatResult>}
+ *   {"ok": false, "error": {"code": "TOPIC_ALREADY_EXISTS", "message": "...", "retriable": false}}
+ */
+import {
+  alterTopicConfigsRequestSchema,
+  brokerHeartbeatRequestSchema,
+  type ControllerOperation,
+  createPartitionsRequestSchema,
+  createTopicRequestSchema,
+  ErrorCode,
+  type ErrorData,
+  registerBrokerRequestSchema,
+  TributaryError,
+} from '@tributary/core'
+import * as z from 'zod'
+
+/** What the server answers to every request: the controller's result or its error as data. */
+export type ControllerReply =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error: ErrorData }
+
+/** `deleteTopic`'s request body: the topic's name, checked as strictly as the other requests. */
+export const deleteTopicRequestSchema = createTopicRequestSchema.pick({ name: true })
+
+/** The request schema of each operation, by operation. */
+export const requestSchemas = {
+  createTopic: createTopicRequestSchema,
+  deleteTopic: deleteTopicRequestSchema,
+  createPartitions: createPartitionsRequestSchema,
+  alterTopicConfigs: alterTopicConfigsRequestSchema,
+  registerBroker: registerBrokerRequestSchema,
+  brokerHeartbeat: brokerHeartbeatRequestSchema,
+} as const satisfies Record<ControllerOperation, z.ZodType>
+
+/** Every controller operation, in a fixed order (the keys of {@link requestSchemas}). */
+export const controllerOperations = Object.keys(requestSchemas) as readonly ControllerOperation[]
+
+/** The results the client accepts (extra fields are ignored, so the server may add some). */
+export const adminResultSchema = z.object({ metadataOffset: z.number().int() })
+export const registerBrokerResultSchema = adminResultSchema.extend({
+  brokerEpoch: z.number().int(),
+})
+export const brokerHeartbeatResultSchema = z.object({ fenced: z.boolean() })
+
+const replySchema = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string(), retriable: z.boolean().optional() }),
+  }),
+])
+
+/** A reply as decoded, before its error (if any) becomes a TributaryError. */
+export type DecodedReply = z.output<typeof replySchema>
+
+/**
+ * A reply body as the client reads it: the result or the error data (which core's errorFromData
+ * turns back into a TributaryError). A body that is no reply at all is UNKNOWN_SERVER_ERROR.
+ */
+export function decodeReply(text: string, where: string): DecodedReply {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw unexpectedReply(where, 'not JSON')
+  }
+  const parsed = replySchema.safeParse(json)
+  if (!parsed.success) throw unexpectedReply(where, 'neither a result nor an error')
+  return parsed.data
+}
+
+/** A reply that is not what this protocol promises. */
+export function unexpectedReply(where: string, what: string): TributaryError {
+  return new TributaryError(
+    ErrorCode.UnknownServerError,
+    `unexpected reply to controller request ${where}: ${what}`,
+  )
+}
+
+/**
+ * Checks a request against its schema, filling defaults; a refusal is INVALID_REQUEST naming the
+ * field and the problem (the same wording as the controller's HTTP API).
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.join('.') || 'request'
+  throw new TributaryError(
+    ErrorCode.InvalidRequest,
+    `invalid request: ${where}: ${issue?.message ?? 'unknown problem'}`,
+  )
+}
