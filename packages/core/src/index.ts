@@ -136,7 +136,7 @@ export {
 export type { Partitioner, PartitionerOptions } from './partitioner/index.ts'
 export { createPartitioner, murmur2, partitionForKey, toPositive } from './partitioner/index.ts'
 export type { PlacementBroker, PlacementRequest } from './placement/index.ts'
-export { placeReplicas } from './placement/index.ts'
+export { placeReplicas, rackAlternated } from './placement/index.ts'
 export type {
   ApiVersionRange,
   DecodedRequest,

@@ -20,10 +20,14 @@ export interface PlacementRequest {
 
 /**
  * Replica lists for new partitions, the first replica of each being its preferred leader: the
- * brokers taken in id order, each partition starting one broker further on, so leaders spread
+ * brokers taken in order, each partition starting one broker further on, so leaders spread
  * evenly (with n brokers and k·n partitions each broker leads k) and a partition's replicas are
- * distinct brokers. Kafka's rack-unaware assignment, without its random start, so placement is
- * reproducible. Pure.
+ * distinct brokers. Kafka's assignment, without its random start, so placement is reproducible.
+ *
+ * Without racks the order is by broker id. When every broker names a rack the order alternates
+ * racks ({@link rackAlternated}, Kafka's rack-aware list), so a partition's consecutive replicas
+ * sit in different racks: with r racks of equal size, any r replicas span every rack. Some
+ * brokers with a rack and some without is refused, as Kafka refuses it. Pure.
  */
 export function placeReplicas(request: PlacementRequest): number[][] {
   const { partitions, replicationFactor } = request
@@ -40,7 +44,7 @@ export function placeReplicas(request: PlacementRequest): number[][] {
       `Replication factor must be larger than 0, got ${replicationFactor}`,
     )
   }
-  const brokers = [...request.brokers].sort((a, b) => a.brokerId - b.brokerId)
+  const brokers = brokerOrder(request.brokers)
   if (replicationFactor > brokers.length) {
     throw new TributaryError(
       ErrorCode.InvalidReplicationFactor,
@@ -57,4 +61,39 @@ export function placeReplicas(request: PlacementRequest): number[][] {
     placed.push(replicas)
   }
   return placed
+}
+
+/** The brokers in placement order: by id, or rack-alternated when every broker has a rack. */
+function brokerOrder(brokers: readonly PlacementBroker[]): PlacementBroker[] {
+  const byId = [...brokers].sort((a, b) => a.brokerId - b.brokerId)
+  const withRack = byId.filter((broker) => broker.rack !== null).length
+  if (withRack === 0) return byId
+  if (withRack !== byId.length) {
+    throw new TributaryError(
+      ErrorCode.InvalidReplicationFactor,
+      'Not all brokers have rack information for replica rack aware assignment.',
+    )
+  }
+  return rackAlternated(byId)
+}
+
+/**
+ * Brokers ordered so racks alternate: racks by name, each rack's brokers by id, then one broker
+ * from each rack in turn (racks a:[1,2], b:[3], c:[4,5] give 1, 3, 4, 2, 5).
+ */
+export function rackAlternated(brokers: readonly PlacementBroker[]): PlacementBroker[] {
+  const racks = new Map<string, PlacementBroker[]>()
+  for (const broker of [...brokers].sort((a, b) => a.brokerId - b.brokerId)) {
+    const rack = broker.rack ?? ''
+    racks.set(rack, [...(racks.get(rack) ?? []), broker])
+  }
+  const lists = [...racks.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const ordered: PlacementBroker[] = []
+  for (let round = 0; ordered.length < brokers.length; round++) {
+    for (const [, list] of lists) {
+      const broker = list[round]
+      if (broker !== undefined) ordered.push(broker)
+    }
+  }
+  return ordered
 }

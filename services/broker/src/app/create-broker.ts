@@ -34,8 +34,10 @@ export type BrokerSettings = Pick<
   | 'heartbeatIntervalMs'
   | 'retentionCheckIntervalMs'
   | 'flushMode'
-> &
-  Partial<GroupSettings>
+> & {
+  /** The rack the broker registers with, for rack-aware placement; null or absent: none. */
+  readonly rack?: string | null
+} & Partial<GroupSettings>
 
 export interface BrokerDeps {
   readonly config: BrokerSettings
@@ -118,6 +120,7 @@ export function createBroker(deps: BrokerDeps): Broker {
     incarnationId,
     metadataOffset: () => replicas.syncedOffset,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    rack: config.rack ?? null,
     logger,
   })
   let status: BrokerHealth['status'] = 'starting'
