@@ -122,6 +122,7 @@ export type {
   MetadataRecord,
   MetadataRecordType,
   MetadataSnapshot,
+  MetadataSnapshotStore,
   MetadataSubscription,
   PartitionState,
   TopicState,

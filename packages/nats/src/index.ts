@@ -30,3 +30,5 @@ export {
 } from './election/index.ts'
 export type { NatsMetadataLogOptions } from './metadata-log/index.ts'
 export { DEFAULT_METADATA_REPLICAS, NatsMetadataLog } from './metadata-log/index.ts'
+export type { NatsSnapshotStoreOptions } from './snapshot/index.ts'
+export { NatsSnapshotStore } from './snapshot/index.ts'

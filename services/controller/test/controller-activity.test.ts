@@ -1,5 +1,6 @@
+import { MetadataImage, type MetadataSnapshot, type MetadataSnapshotStore } from '@tributary/core'
 import { describe, expect, it } from 'vitest'
-import { eventually, startController } from './harness.ts'
+import { addBroker, eventually, startController } from './harness.ts'
 
 describe('Controller: activity and cluster id', () => {
   it('tells a listener when it becomes active and when it steps down', async () => {
@@ -26,5 +27,32 @@ describe('Controller: activity and cluster id', () => {
     await expect(other.controller.whenActive()).rejects.toThrow(/closed/)
     expect(other.controller.active).toBe(false)
     expect(other.controller.image.clusterId).toBe('cluster-one')
+  })
+})
+
+describe('Controller: snapshots', () => {
+  it('saves a snapshot of its image every so many records, and a controller can start from one', async () => {
+    const saved: MetadataSnapshot[] = []
+    // The store's contract is tested against NATS in @tributary/nats; here, what the controller saves.
+    const store: MetadataSnapshotStore = {
+      latest: async () => saved.at(-1),
+      save: async (snapshot) => {
+        saved.push(snapshot)
+      },
+    }
+    const first = await startController({ snapshots: store, snapshotIntervalRecords: 3 })
+    for (let i = 0; i < 4; i++) await addBroker(first.controller, i + 1)
+    await eventually(() => saved.length >= 2)
+    for (const snapshot of saved) {
+      expect(snapshot.offset).toBeGreaterThanOrEqual(0)
+      expect(snapshot.offset).toBeLessThanOrEqual(first.controller.image.offset)
+    }
+    const latest = saved.at(-1) as MetadataSnapshot
+    await first.stop()
+    const second = await startController({
+      dir: first.dir,
+      initialImage: MetadataImage.fromSnapshot(latest),
+    })
+    expect(second.controller.image.snapshot()).toEqual(first.controller.image.snapshot())
   })
 })

@@ -11,6 +11,7 @@ export type {
   ControllerLeadership,
   MetadataAppendOptions,
   MetadataLog,
+  MetadataSnapshotStore,
   MetadataSubscription,
 } from './log.ts'
 export type {

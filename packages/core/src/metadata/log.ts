@@ -1,3 +1,4 @@
+import type { MetadataSnapshot } from './image.ts'
 import type { MetadataLogEntry, MetadataRecord } from './records.ts'
 
 export interface MetadataAppendOptions {
@@ -59,4 +60,16 @@ export interface ControllerElection {
   campaign(candidateId: string): Promise<ControllerLeadership>
   /** Stops campaigning and gives up any leadership held. */
   close(): Promise<void>
+}
+
+/**
+ * Where the active controller leaves snapshots of its image, so a new broker, gateway or
+ * controller starts from the latest one and replays only the log after it
+ * (`MetadataImage.fromSnapshot`, then follow from `snapshot.offset + 1`).
+ */
+export interface MetadataSnapshotStore {
+  /** The latest snapshot saved; undefined when there is none. */
+  latest(): Promise<MetadataSnapshot | undefined>
+  /** Saves `snapshot` unless a snapshot at the same or a later offset is already there. */
+  save(snapshot: MetadataSnapshot): Promise<void>
 }

@@ -18,6 +18,7 @@ import {
   type MetadataImage,
   type MetadataLog,
   type MetadataRecord,
+  type MetadataSnapshotStore,
   type RegisterBrokerRequest,
   type RegisterBrokerResult,
   registerBrokerRequestSchema,
@@ -29,6 +30,7 @@ import { randomClusterId } from './cluster-id.ts'
 import {
   type ControllerOptions,
   DEFAULT_SESSION_CHECK_INTERVAL_MS,
+  DEFAULT_SNAPSHOT_INTERVAL_RECORDS,
   type MetadataPage,
 } from './options.ts'
 import { parseRequest } from './requests.ts'
@@ -59,10 +61,14 @@ export class Controller implements ControllerClient {
   readonly #log: MetadataLog
   readonly #election: ControllerElection
   readonly #logger: Logger
-  readonly #follower = new MetadataFollower()
+  readonly #follower: MetadataFollower
   readonly #sessions: BrokerSessions
   readonly #sessionCheckIntervalMs: number
-  readonly #imageWaits = new ImageWaits(this.#follower)
+  readonly #imageWaits: ImageWaits
+  readonly #snapshots: MetadataSnapshotStore | undefined
+  readonly #snapshotIntervalRecords: number
+  #snapshotOffset = -1
+  #snapshotting = false
   /** Called whenever this controller becomes active or closes. */
   readonly #activityListeners = new Set<() => void>()
   readonly #clusterId: string | undefined
@@ -85,6 +91,12 @@ export class Controller implements ControllerClient {
     this.#sessionCheckIntervalMs =
       options.sessionCheckIntervalMs ?? DEFAULT_SESSION_CHECK_INTERVAL_MS
     this.#clusterId = options.clusterId
+    this.#follower = new MetadataFollower(options.initialImage)
+    this.#imageWaits = new ImageWaits(this.#follower)
+    this.#snapshots = options.snapshots
+    this.#snapshotIntervalRecords =
+      options.snapshotIntervalRecords ?? DEFAULT_SNAPSHOT_INTERVAL_RECORDS
+    this.#snapshotOffset = this.#follower.image.offset
   }
 
   /** The cluster as this controller has replayed it. */
@@ -343,7 +355,10 @@ export class Controller implements ControllerClient {
       this.#deactivate(leadership)
       await leadership.resign().catch(() => {})
       if (error instanceof TributaryError && error.code === ErrorCode.InvalidConfig) {
-        this.#logger.error({ err: error }, 'this controller cannot lead this metadata log; it stops')
+        this.#logger.error(
+          { err: error },
+          'this controller cannot lead this metadata log; it stops',
+        )
         await this.close()
         return false
       }
@@ -406,7 +421,28 @@ export class Controller implements ControllerClient {
       throw error
     }
     await this.#follower.waitFor(offset)
+    this.#maybeSnapshot()
     return offset
+  }
+
+  /** Saves a snapshot of the image in the background once enough records followed the last. */
+  #maybeSnapshot(): void {
+    const store = this.#snapshots
+    const image = this.image
+    if (store === undefined || this.#snapshotting) return
+    if (image.offset - this.#snapshotOffset < this.#snapshotIntervalRecords) return
+    this.#snapshotting = true
+    const snapshot = image.snapshot()
+    store
+      .save(snapshot)
+      .then(() => {
+        this.#snapshotOffset = snapshot.offset
+        this.#logger.debug({ offset: snapshot.offset }, 'metadata snapshot saved')
+      })
+      .catch((error: unknown) => this.#logger.warn({ err: error }, 'metadata snapshot not saved'))
+      .finally(() => {
+        this.#snapshotting = false
+      })
   }
 
   #startSessionTimer(): void {

@@ -1,4 +1,14 @@
-import type { ControllerElection, Logger, MetadataLog, MetadataLogEntry } from '@tributary/core'
+import type {
+  ControllerElection,
+  Logger,
+  MetadataImage,
+  MetadataLog,
+  MetadataLogEntry,
+  MetadataSnapshotStore,
+} from '@tributary/core'
+
+/** How many records the active controller appends between two snapshots of its image. */
+export const DEFAULT_SNAPSHOT_INTERVAL_RECORDS = 1_000
 
 /** How often the active controller looks for brokers whose session has run out. */
 export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 1_000
@@ -24,6 +34,12 @@ export interface ControllerOptions {
    * random id, as `kafka-storage random-uuid` makes them.
    */
   readonly clusterId?: string
+  /** Where the active controller saves a snapshot of its image every so many records. */
+  readonly snapshots?: MetadataSnapshotStore
+  /** Default {@link DEFAULT_SNAPSHOT_INTERVAL_RECORDS}. */
+  readonly snapshotIntervalRecords?: number
+  /** The image to replay from (the latest snapshot); default empty, replaying the whole log. */
+  readonly initialImage?: MetadataImage
 }
 
 /** What `GET /v1/metadata` answers. */

@@ -1,0 +1,2 @@
+export type { NatsSnapshotStoreOptions } from './nats-snapshot-store.ts'
+export { NatsSnapshotStore } from './nats-snapshot-store.ts'
