@@ -2,10 +2,17 @@
 /**
  * The broker process: reads its config (flags, then environment, then defaults), serves the
  * data plane and /health + /metrics, registers with the controller and follows its metadata,
- * and stops gracefully on SIGTERM or SIGINT (stop accepting, drain, close the logs, exit 0).
+ * and stops gracefully on SIGTERM or SIGINT (stop accepting, drain, close the logs, drain the
+ * NATS connection, exit 0).
+ *
+ * With `--nats` the controller is reached over NATS request/reply and the metadata log is read
+ * from its JetStream stream, both on one connection; without it, over the controller's HTTP API.
  */
 import { hostname } from 'node:os'
+import { connect as natsConnect } from '@nats-io/transport-node'
 import { HttpControllerClient, HttpMetadataReader } from '@tributary/cluster-client'
+import type { ControllerClient, Logger, MetadataReader } from '@tributary/core'
+import { NatsControllerClient, NatsMetadataLog } from '@tributary/nats'
 import {
   createServiceLogger,
   exitOnUncaughtErrors,
@@ -13,7 +20,7 @@ import {
   stopOnSignals,
 } from '@tributary/node-service'
 import { createBroker } from './app/index.ts'
-import { BROKER_USAGE, parseBrokerConfig } from './config/index.ts'
+import { BROKER_USAGE, type BrokerConfig, parseBrokerConfig } from './config/index.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 15_000
@@ -30,10 +37,17 @@ async function main(): Promise<void> {
   const logger = createServiceLogger('broker', config.logLevel, process.pid)
   exitOnUncaughtErrors(logger, process)
 
+  let controlPlane: ControlPlane
+  try {
+    controlPlane = await openControlPlane(config, logger)
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot reach the control plane')
+    process.exit(1)
+  }
   const broker = createBroker({
     config,
-    controller: new HttpControllerClient({ url: config.controllerUrl }),
-    metadata: new HttpMetadataReader({ url: config.controllerUrl }),
+    controller: controlPlane.controller,
+    metadata: controlPlane.metadata,
     logger,
   })
 
@@ -42,7 +56,10 @@ async function main(): Promise<void> {
     process,
     logger,
     timeoutMs: SHUTDOWN_TIMEOUT_MS,
-    stop: () => broker.stop(),
+    stop: async () => {
+      await broker.stop()
+      await controlPlane.close()
+    },
     logStopped: false,
     failureMessage: 'unclean stop',
   })
@@ -56,7 +73,7 @@ async function main(): Promise<void> {
         httpPort: http.port,
         http: `http://${http.address}:${http.port}`,
         advertised: `${config.advertisedHost}:${dataPlane.port}`,
-        controller: config.controllerUrl,
+        ...controlPlane.where,
         dataDir: config.dataDir,
       },
       'broker listening',
@@ -64,7 +81,61 @@ async function main(): Promise<void> {
   } catch (error) {
     logger.fatal({ err: error }, 'broker could not start')
     await broker.stop().catch(() => {})
+    await controlPlane.close().catch(() => {})
     process.exit(1)
+  }
+}
+
+/** How the broker reaches the controller and reads the metadata log. */
+interface ControlPlane {
+  readonly controller: ControllerClient
+  readonly metadata: MetadataReader
+  /** For the 'listening' line: where the control plane is. */
+  readonly where: Record<string, unknown>
+  /** Closes what `openControlPlane` opened (after the broker has stopped). */
+  close(): Promise<void>
+}
+
+/** Over NATS (one connection for requests and the stream) with `--nats`; else over HTTP. */
+async function openControlPlane(config: BrokerConfig, logger: Logger): Promise<ControlPlane> {
+  if (config.nats === null || config.clusterId === null) {
+    return {
+      controller: new HttpControllerClient({ url: config.controllerUrl }),
+      metadata: new HttpMetadataReader({ url: config.controllerUrl }),
+      where: { controller: config.controllerUrl },
+      close: async () => {},
+    }
+  }
+  const { clusterId } = config
+  const connection = await natsConnect({
+    servers: [...config.nats],
+    name: `tributary-broker-${config.brokerId}`,
+    maxReconnectAttempts: -1,
+  })
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
+      else if (status.type === 'reconnect')
+        logger.info({ server: status.server }, 'NATS reconnected')
+      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
+    }
+  })()
+  let log: NatsMetadataLog
+  try {
+    log = await NatsMetadataLog.open({ connection, clusterId, logger })
+  } catch (error) {
+    await connection.close().catch(() => {})
+    throw error
+  }
+  return {
+    controller: new NatsControllerClient(connection, clusterId),
+    // Reads only: the broker never appends (only the active controller does).
+    metadata: log,
+    where: { nats: connection.getServer(), clusterId },
+    close: async () => {
+      await log.close()
+      await connection.drain()
+    },
   }
 }
 

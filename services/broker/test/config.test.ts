@@ -37,7 +37,32 @@ describe('broker config', () => {
       groupMinSessionTimeoutMs: 6_000,
       groupMaxSessionTimeoutMs: 1_800_000,
       consumerInstanceTimeoutMs: 300_000,
+      rack: null,
+      nats: null,
+      clusterId: null,
     })
+  })
+
+  it('reads its rack, the NATS servers and the cluster id, which go together', () => {
+    expect(
+      config(['--nats', 'nats://a:4222,b:4222', '--cluster-id', 'c-1', '--rack', 'eu-1a']),
+    ).toMatchObject({ nats: ['nats://a:4222', 'b:4222'], clusterId: 'c-1', rack: 'eu-1a' })
+    const env = {
+      TRIBUTARY_NATS_URL: 'tls://env:4222',
+      TRIBUTARY_CLUSTER_ID: 'env-cluster',
+      BROKER_RACK: 'r2',
+    }
+    expect(config([], env)).toMatchObject({
+      nats: ['tls://env:4222'],
+      clusterId: 'env-cluster',
+      rack: 'r2',
+    })
+    expect(config(['--rack', 'r3'], env).rack).toBe('r3')
+    expect(config([], { BROKER_RACK: '' }).rack).toBeNull()
+    expect(refusal(['--nats', 'nats://a:4222'])).toContain('needs --cluster-id')
+    expect(refusal(['--cluster-id', 'c'])).toContain('with --nats')
+    expect(refusal(['--nats', 'http://a:4222', '--cluster-id', 'c'])).toContain('--nats')
+    expect(refusal(['--nats', 'nats://a:4222', '--cluster-id', 'a.b'])).toContain('--cluster-id')
   })
 
   it('takes the group coordinator settings from flags and environment variables', () => {
@@ -115,6 +140,9 @@ describe('broker config', () => {
       '--group-min-session-timeout-ms',
       '--group-max-session-timeout-ms',
       '--consumer-instance-timeout-ms',
+      '--nats',
+      '--cluster-id',
+      '--rack',
     ]) {
       expect(BROKER_USAGE).toContain(flag)
     }

@@ -1,12 +1,32 @@
 #!/usr/bin/env node
 /**
- * The controller process: reads its config, opens the embedded metadata log and election under
- * `<data-dir>/controller/`, campaigns, serves the controller API, and stops gracefully on
- * SIGTERM/SIGINT (stop accepting, finish the command in progress, resign, close the log, exit 0).
+ * The controller process: reads its config, opens the metadata log and the election (on NATS
+ * with `--nats`, else embedded under `<data-dir>/controller/`), campaigns, serves the controller
+ * API, and stops gracefully on SIGTERM/SIGINT (stop accepting, finish the command in progress,
+ * resign, close the log, drain the NATS connection, exit 0).
+ *
+ * With `--nats` the active controller, and only it, answers controller requests over NATS
+ * request/reply (`serveController`, started and stopped as it wins and loses the lease); every
+ * controller keeps its HTTP port for /health, /metrics and the HTTP API.
  */
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node'
+import {
+  type ControllerElection,
+  type Logger,
+  MetadataImage,
+  type MetadataLog,
+  type MetadataSnapshotStore,
+} from '@tributary/core'
+import {
+  type ControllerServer,
+  NatsControllerElection,
+  NatsMetadataLog,
+  NatsSnapshotStore,
+  serveController,
+} from '@tributary/nats'
 import {
   closeHttpServer,
   createServiceLogger,
@@ -17,7 +37,7 @@ import {
 } from '@tributary/node-service'
 import { EmbeddedControllerElection, EmbeddedMetadataLog } from '@tributary/storage'
 import { collectDefaultMetrics, Registry } from 'prom-client'
-import { CONTROLLER_USAGE, parseControllerConfig } from './config/index.ts'
+import { CONTROLLER_USAGE, type ControllerConfig, parseControllerConfig } from './config/index.ts'
 import { Controller } from './controller/index.ts'
 import { createApp } from './http/index.ts'
 
@@ -25,6 +45,18 @@ import { createApp } from './http/index.ts'
 const SHUTDOWN_TIMEOUT_MS = 10_000
 /** How often a stopping server closes the keep-alive connections that have gone idle. */
 const IDLE_CLOSE_INTERVAL_MS = 50
+
+/** Where the metadata lives: the log, the election, and the NATS connection under them if any. */
+interface Backend {
+  readonly log: MetadataLog
+  readonly election: ControllerElection
+  /** Where snapshots of the image are kept (NATS only), and the latest one, to start from. */
+  readonly snapshots?: MetadataSnapshotStore
+  readonly initialImage?: MetadataImage
+  readonly nats?: { readonly connection: NatsConnection; readonly clusterId: string }
+  /** For the 'listening' line: where the metadata is. */
+  readonly where: Record<string, unknown>
+}
 
 async function main(): Promise<void> {
   const { config, exitCode } = readConfig({
@@ -38,25 +70,50 @@ async function main(): Promise<void> {
   const logger = createServiceLogger('controller', config.logLevel, process.pid)
   exitOnUncaughtErrors(logger, process)
 
-  const dir = join(config.dataDir, 'controller')
-  const log = await EmbeddedMetadataLog.open({ dir, logger })
-  const election = await EmbeddedControllerElection.open({ dir, logger })
+  let backend: Backend
+  try {
+    backend = await openBackend(config, logger)
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open the metadata log and election')
+    process.exit(1)
+  }
+  const { log, election, nats, snapshots, initialImage } = backend
   const controller = new Controller({
     log,
     election,
+    ...(snapshots === undefined ? {} : { snapshots }),
+    ...(initialImage === undefined ? {} : { initialImage }),
     nodeId: config.nodeId,
     logger,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    ...(config.clusterId === null ? {} : { clusterId: config.clusterId }),
   })
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const app = createApp({ controller, logger, registry })
 
+  // Only the active controller answers over NATS: subscribe when it wins, drain when it loses.
+  let natsServer: ControllerServer | undefined
+  let natsServerStopped: Promise<void> = Promise.resolve()
+  if (nats !== undefined) {
+    controller.onActivityChange((active) => {
+      if (active && natsServer === undefined) {
+        natsServer = serveController(nats.connection, nats.clusterId, controller, { logger })
+        logger.info({ clusterId: nats.clusterId }, 'serving controller requests over NATS')
+      } else if (!active && natsServer !== undefined) {
+        const stopping = natsServer.stop()
+        natsServer = undefined
+        natsServerStopped = Promise.all([natsServerStopped, stopping]).then(() => {})
+        logger.info('stopped serving controller requests over NATS')
+      }
+    })
+  }
+
   controller.start()
   // Without TLS or HTTP/2 options, serve makes a plain node:http server.
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
-      { address: info.address, port: info.port, url: httpUrl(info), dataDir: dir },
+      { address: info.address, port: info.port, url: httpUrl(info), ...backend.where },
       'controller listening',
     )
   }) as Server
@@ -73,12 +130,86 @@ async function main(): Promise<void> {
       // Keep-alive connections go idle as their last request is answered (long-polls end when
       // the controller closes); close them as they do, so clients reconnect elsewhere at once.
       const closed = closeHttpServer(server, IDLE_CLOSE_INTERVAL_MS)
+      // Closing deactivates the controller, which stops the NATS subscription (see above).
       await controller.close()
+      await natsServerStopped
       await closed
       await election.close()
       await log.close()
+      await nats?.connection.drain()
     },
   })
+}
+
+/** The NATS log and election on one connection with `--nats`; else the embedded ones. */
+async function openBackend(config: ControllerConfig, logger: Logger): Promise<Backend> {
+  if (config.nats === null || config.clusterId === null) {
+    const dir = join(config.dataDir, 'controller')
+    const log = await EmbeddedMetadataLog.open({ dir, logger })
+    const election = await EmbeddedControllerElection.open({
+      dir,
+      logger,
+      leaseMs: config.leaseMs,
+    })
+    return { log, election, where: { dataDir: dir } }
+  }
+  const { clusterId } = config
+  const connection = await natsConnect({
+    servers: [...config.nats],
+    name: `tributary-controller-${config.nodeId}`,
+    maxReconnectAttempts: -1,
+  })
+  logNatsStatus(connection, logger)
+  try {
+    const log = await NatsMetadataLog.open({ connection, clusterId, logger })
+    const election = await NatsControllerElection.open({
+      connection,
+      clusterId,
+      logger,
+      leaseMs: config.leaseMs,
+    })
+    const snapshots = await NatsSnapshotStore.open({ connection, clusterId, logger })
+    const initialImage = await latestImage(snapshots, logger)
+    return {
+      log,
+      election,
+      snapshots,
+      ...(initialImage === undefined ? {} : { initialImage }),
+      nats: { connection, clusterId },
+      where: { nats: connection.getServer(), clusterId },
+    }
+  } catch (error) {
+    await connection.close().catch(() => {})
+    throw error
+  }
+}
+
+/** The latest snapshot as an image to replay from; undefined (replay it all) if none is usable. */
+async function latestImage(
+  snapshots: MetadataSnapshotStore,
+  logger: Logger,
+): Promise<MetadataImage | undefined> {
+  try {
+    const snapshot = await snapshots.latest()
+    if (snapshot === undefined) return undefined
+    logger.info({ offset: snapshot.offset }, 'starting from the latest metadata snapshot')
+    return MetadataImage.fromSnapshot(snapshot)
+  } catch (error) {
+    logger.warn({ err: error }, 'the latest metadata snapshot is unusable; replaying the whole log')
+    return undefined
+  }
+}
+
+/** Logs the connection's disconnects and reconnects, so a NATS outage shows in the logs. */
+function logNatsStatus(connection: NatsConnection, logger: Logger): void {
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
+      else if (status.type === 'reconnect')
+        logger.info({ server: status.server }, 'NATS reconnected')
+      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
+    }
+  })()
 }
 
 await main()

@@ -17,6 +17,9 @@ describe('parseControllerConfig', () => {
       host: '0.0.0.0',
       nodeId: 'controller-1',
       sessionTimeoutMs: 9_000,
+      leaseMs: 3_000,
+      nats: null,
+      clusterId: null,
     })
     const env = {
       TRIBUTARY_DATA_DIR: '/env/data',
@@ -44,6 +47,21 @@ describe('parseControllerConfig', () => {
     expect(parseControllerConfig(['--help'], {})).toEqual({ help: true })
   })
 
+  it('reads the NATS servers and the cluster id, which --nats requires', () => {
+    expect(
+      configOf(['--nats', 'nats://a:4222, tls://b:4222,c:4222', '--cluster-id', 'prod_1-A']),
+    ).toMatchObject({
+      nats: ['nats://a:4222', 'tls://b:4222', 'c:4222'],
+      clusterId: 'prod_1-A',
+    })
+    const env = { TRIBUTARY_NATS_URL: 'nats://env:4222', TRIBUTARY_CLUSTER_ID: 'env-cluster' }
+    expect(configOf([], env)).toMatchObject({ nats: ['nats://env:4222'], clusterId: 'env-cluster' })
+    expect(configOf(['--cluster-id=flag-cluster'], env).clusterId).toBe('flag-cluster')
+    // Without NATS the cluster id still names a new embedded log (and guards an existing one).
+    expect(configOf(['--cluster-id', 'solo'])).toMatchObject({ nats: null, clusterId: 'solo' })
+    expect(configOf(['--lease-ms', '1500'], { CONTROLLER_LEASE_MS: '9000' }).leaseMs).toBe(1500)
+  })
+
   it('refuses bad values and unknown flags with INVALID_CONFIG naming them', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--port', '70000'], {}, /--port=70000/],
@@ -52,6 +70,12 @@ describe('parseControllerConfig', () => {
       [['--session-timeout-ms', '0'], {}, /--session-timeout-ms=0/],
       [['--verbose'], {}, /verbose/],
       [['extra'], {}, /extra/],
+      [['--lease-ms', '0'], {}, /--lease-ms=0/],
+      [['--nats', 'http://a:4222', '--cluster-id', 'c'], {}, /'http:\/\/a:4222' is not a NATS/],
+      [['--nats', ' , '], { TRIBUTARY_CLUSTER_ID: 'c' }, /--nats/],
+      [[], { TRIBUTARY_CLUSTER_ID: 'no spaces' }, /TRIBUTARY_CLUSTER_ID=no spaces: cluster id/],
+      [['--cluster-id', 'x'.repeat(65)], {}, /--cluster-id/],
+      [['--nats', 'nats://a:4222'], {}, /needs --cluster-id/],
     ]
     for (const [argv, env, message] of cases) {
       expect(() => parseControllerConfig(argv, env)).toThrow(

@@ -2,16 +2,29 @@
 /**
  * The gateway process: reads its config, follows the controller's metadata log, serves the REST
  * API, and stops gracefully on SIGTERM/SIGINT (stop accepting, answer what is in flight, send
- * the records already accepted, close the connections to brokers, exit 0).
+ * the records already accepted, close the connections to brokers, drain the NATS connection,
+ * exit 0).
+ *
+ * With `--nats` admin requests reach the active controller over NATS request/reply and the
+ * metadata log is followed on its JetStream stream, both on one connection; without it, over the
+ * controller's HTTP API.
  */
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
+import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node'
 import {
   HttpControllerClient,
   HttpMetadataReader,
   TcpDataPlaneConnector,
 } from '@tributary/cluster-client'
-import { MetadataFollower } from '@tributary/core'
+import {
+  type ControllerClient,
+  type Logger,
+  MetadataFollower,
+  MetadataImage,
+  type MetadataReader,
+} from '@tributary/core'
+import { NatsControllerClient, NatsMetadataLog, NatsSnapshotStore } from '@tributary/nats'
 import {
   closeHttpServer,
   createServiceLogger,
@@ -21,7 +34,7 @@ import {
   stopOnSignals,
 } from '@tributary/node-service'
 import { createGatewayApp } from './app.ts'
-import { GATEWAY_USAGE, parseGatewayArgs } from './config/args.ts'
+import { GATEWAY_USAGE, type GatewayProcessConfig, parseGatewayArgs } from './config/args.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 15_000
@@ -40,14 +53,21 @@ async function main(): Promise<void> {
   const logger = createServiceLogger('gateway', config.logLevel, process.pid)
   exitOnUncaughtErrors(logger, process)
 
-  const follower = new MetadataFollower()
-  follower.start(new HttpMetadataReader({ url: config.controller, logger }), (error) => {
+  let controlPlane: ControlPlane
+  try {
+    controlPlane = await openControlPlane(config, logger)
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot reach the control plane')
+    process.exit(1)
+  }
+  const follower = new MetadataFollower(controlPlane.initialImage)
+  follower.start(controlPlane.metadata, (error) => {
     logger.error({ err: error }, 'the metadata log cannot be applied; restart the gateway')
   })
   const dataPlane = new TcpDataPlaneConnector({ logger })
   const gateway = createGatewayApp({
     metadata: follower,
-    controller: new HttpControllerClient({ url: config.controller }),
+    controller: controlPlane.controller,
     dataPlane,
     logger,
     config: config.gateway,
@@ -61,7 +81,7 @@ async function main(): Promise<void> {
           address: info.address,
           port: info.port,
           url: httpUrl(info),
-          controller: config.controller,
+          ...controlPlane.where,
         },
         'gateway listening',
       )
@@ -81,8 +101,89 @@ async function main(): Promise<void> {
       await gateway.close()
       follower.stop()
       await dataPlane.close()
+      await controlPlane.close()
     },
   })
+}
+
+/** How the gateway reaches the controller and reads the metadata log. */
+interface ControlPlane {
+  readonly controller: ControllerClient
+  readonly metadata: MetadataReader
+  /** The latest metadata snapshot, to replay the log from (NATS only); undefined: from its start. */
+  readonly initialImage?: MetadataImage
+  /** For the 'listening' line: where the control plane is. */
+  readonly where: Record<string, unknown>
+  /** Closes what `openControlPlane` opened (after the gateway has stopped). */
+  close(): Promise<void>
+}
+
+/** Over NATS (one connection for requests and the stream) with `--nats`; else over HTTP. */
+async function openControlPlane(
+  config: GatewayProcessConfig,
+  logger: Logger,
+): Promise<ControlPlane> {
+  if (config.nats === null || config.clusterId === null) {
+    return {
+      controller: new HttpControllerClient({ url: config.controller }),
+      metadata: new HttpMetadataReader({ url: config.controller, logger }),
+      where: { controller: config.controller },
+      close: async () => {},
+    }
+  }
+  const { clusterId } = config
+  const connection = await natsConnect({
+    servers: [...config.nats],
+    name: 'tributary-gateway',
+    maxReconnectAttempts: -1,
+  })
+  void (async () => {
+    for await (const status of connection.status()) {
+      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
+      else if (status.type === 'reconnect')
+        logger.info({ server: status.server }, 'NATS reconnected')
+      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
+    }
+  })()
+  let log: NatsMetadataLog
+  let initialImage: MetadataImage | undefined
+  try {
+    log = await NatsMetadataLog.open({ connection, clusterId, logger })
+    initialImage = await latestImage(connection, clusterId, logger)
+  } catch (error) {
+    await connection.close().catch(() => {})
+    throw error
+  }
+  return {
+    controller: new NatsControllerClient(connection, clusterId),
+    ...(initialImage === undefined ? {} : { initialImage }),
+    // Reads only: the gateway never appends (only the active controller does).
+    metadata: log,
+    where: { nats: connection.getServer(), clusterId },
+    close: async () => {
+      await log.close()
+      await connection.drain()
+    },
+  }
+}
+
+/** The latest metadata snapshot as an image; undefined (replay the whole log) if none is usable. */
+async function latestImage(
+  connection: NatsConnection,
+  clusterId: string,
+  logger: Logger,
+): Promise<MetadataImage | undefined> {
+  try {
+    const snapshot = await (
+      await NatsSnapshotStore.open({ connection, clusterId, logger })
+    ).latest()
+    if (snapshot === undefined) return undefined
+    logger.info({ offset: snapshot.offset }, 'starting from the latest metadata snapshot')
+    return MetadataImage.fromSnapshot(snapshot)
+  } catch (error) {
+    logger.warn({ err: error }, 'the latest metadata snapshot is unusable; replaying the whole log')
+    return undefined
+  }
 }
 
 await main()

@@ -11,6 +11,8 @@ describe('gateway process settings', () => {
         port: 8082,
         host: '0.0.0.0',
         controller: ['http://127.0.0.1:9093'],
+        nats: null,
+        clusterId: null,
         gateway: {},
       },
     })
@@ -47,6 +49,20 @@ describe('gateway process settings', () => {
         },
       },
     })
+  })
+
+  test('the NATS servers and the cluster id go together', () => {
+    expect(
+      parseGatewayArgs(['--nats', 'nats://a:4222, b:4222'], { TRIBUTARY_CLUSTER_ID: 'c_1' }),
+    ).toMatchObject({ config: { nats: ['nats://a:4222', 'b:4222'], clusterId: 'c_1' } })
+    expect(() => parseGatewayArgs(['--nats', 'nats://a:4222'], {})).toThrow(/needs --cluster-id/)
+    expect(() => parseGatewayArgs(['--cluster-id', 'c'], {})).toThrow(/with --nats/)
+    expect(() =>
+      parseGatewayArgs(['--cluster-id', 'c'], { TRIBUTARY_NATS_URL: 'ws://a:80' }),
+    ).toThrow(/TRIBUTARY_NATS_URL=ws:\/\/a:80/)
+    expect(() => parseGatewayArgs(['--cluster-id', 'c*', '--nats', 'nats://a:4222'], {})).toThrow(
+      /--cluster-id=c\*/,
+    )
   })
 
   test('a bad value names its flag or variable', () => {

@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '@tributary/core'
+import { checkClusterId, InvalidConfigError, TributaryError } from '@tributary/core'
 import {
   isLogLevel,
   LOG_LEVELS,
@@ -51,6 +51,15 @@ export interface BrokerConfig {
   readonly groupMaxSessionTimeoutMs: number
   /** A consumer instance idle this long is deleted (the REST Proxy's consumer.instance.timeout.ms). */
   readonly consumerInstanceTimeoutMs: number
+  /** The rack registered with the controller, for rack-aware placement; null: none. */
+  readonly rack: string | null
+  /**
+   * The NATS servers of the control plane: the broker registers and heartbeats over NATS
+   * request/reply and follows the metadata stream. Null: the controller at {@link controllerUrl}.
+   */
+  readonly nats: readonly string[] | null
+  /** The cluster's id, naming its NATS subjects and streams; set exactly when {@link nats} is. */
+  readonly clusterId: string | null
 }
 
 /** Each option: its flag, its environment variable, its default as the usage text shows it. */
@@ -65,6 +74,9 @@ const options = {
   port: { env: 'BROKER_PORT', default: String(DEFAULT_BROKER_PORT) },
   'http-port': { env: 'BROKER_HTTP_PORT', default: String(DEFAULT_BROKER_HTTP_PORT) },
   controller: { env: 'TRIBUTARY_CONTROLLER', default: DEFAULT_CONTROLLER_URL },
+  nats: { env: 'TRIBUTARY_NATS_URL', default: 'none: the controller over HTTP' },
+  'cluster-id': { env: 'TRIBUTARY_CLUSTER_ID', default: 'none; required with --nats' },
+  rack: { env: 'BROKER_RACK', default: 'none' },
   'log-level': { env: 'LOG_LEVEL', default: DEFAULT_LOG_LEVEL },
   'heartbeat-interval-ms': {
     env: 'BROKER_HEARTBEAT_INTERVAL_MS',
@@ -136,6 +148,18 @@ export function parseBrokerConfig(
   if (!URL.canParse(controllerUrl)) {
     throw new InvalidConfigError(`--controller must be a URL, got '${controllerUrl}'`)
   }
+  const nats = natsServers(get('nats'))
+  const clusterId = clusterIdOf(get('cluster-id'))
+  if (nats !== null && clusterId === null) {
+    throw new InvalidConfigError(
+      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
+    )
+  }
+  if (nats === null && clusterId !== null) {
+    throw new InvalidConfigError(
+      '--cluster-id (TRIBUTARY_CLUSTER_ID) is used with --nats (TRIBUTARY_NATS_URL) only',
+    )
+  }
   const groupMinSessionTimeoutMs = integer(
     'group-min-session-timeout-ms',
     get('group-min-session-timeout-ms'),
@@ -190,7 +214,44 @@ export function parseBrokerConfig(
         1,
         0x7fff_ffff,
       ),
+      rack: get('rack') ?? null,
+      nats,
+      clusterId,
     },
+  }
+}
+
+/**
+ * `--nats`: one NATS server URL or several, comma-separated (`nats://host:4222`, `tls://…`, or
+ * `host:port`); null when absent.
+ */
+function natsServers(raw: string | undefined): readonly string[] | null {
+  if (raw === undefined) return null
+  const servers = raw
+    .split(',')
+    .map((server) => server.trim())
+    .filter((server) => server !== '')
+  const bad = servers.length === 0 ? raw : servers.find((server) => !isNatsServer(server))
+  if (bad !== undefined) {
+    throw new InvalidConfigError(`--nats (TRIBUTARY_NATS_URL): '${bad}' is not a NATS server URL`)
+  }
+  return servers
+}
+
+function isNatsServer(server: string): boolean {
+  const scheme = /^([a-z]+):\/\//.exec(server)?.[1]
+  if (scheme !== undefined && scheme !== 'nats' && scheme !== 'tls') return false
+  return URL.canParse(scheme === undefined ? `nats://${server}` : server)
+}
+
+/** `--cluster-id` as core's checkClusterId allows it; null when absent. */
+function clusterIdOf(raw: string | undefined): string | null {
+  if (raw === undefined) return null
+  try {
+    return checkClusterId(raw)
+  } catch (error) {
+    if (!(error instanceof TributaryError)) throw error
+    throw new InvalidConfigError(`--cluster-id (TRIBUTARY_CLUSTER_ID): ${error.message}`)
   }
 }
 

@@ -1,3 +1,4 @@
+import { checkClusterId, InvalidConfigError } from '@tributary/core'
 import {
   LOG_LEVELS,
   type LogLevel,
@@ -25,6 +26,18 @@ export interface ControllerConfig {
   readonly nodeId: string
   /** How long a broker may go without a heartbeat before it is fenced. */
   readonly sessionTimeoutMs: number
+  /** How long the controller lease lasts unless renewed: the longest a failover waits for it. */
+  readonly leaseMs: number
+  /**
+   * The NATS servers of the control plane (metadata stream, lease bucket, controller requests);
+   * null: the embedded log and election under `<dataDir>/controller/` (one machine).
+   */
+  readonly nats: readonly string[] | null
+  /**
+   * The cluster's id: namespaces every NATS name, and is written to a new metadata log (a log of
+   * another cluster is refused). Required with {@link nats}; null: a new log gets a random one.
+   */
+  readonly clusterId: string | null
 }
 
 export const DEFAULT_DATA_DIR = './data'
@@ -32,6 +45,8 @@ export const DEFAULT_CONTROLLER_PORT = 9093
 export const DEFAULT_CONTROLLER_HOST = '0.0.0.0'
 export const DEFAULT_NODE_ID = 'controller-1'
 export const DEFAULT_LOG_LEVEL = 'info'
+/** The election's lease (the NATS and embedded elections' default alike). */
+export const DEFAULT_LEASE_MS = 3_000
 
 export type { LogLevel }
 
@@ -67,6 +82,13 @@ const settings = {
     env: 'CONTROLLER_SESSION_TIMEOUT_MS',
     schema: z.coerce.number().int().min(1).default(DEFAULT_SESSION_TIMEOUT_MS),
   },
+  leaseMs: {
+    flag: 'lease-ms',
+    env: 'CONTROLLER_LEASE_MS',
+    schema: z.coerce.number().int().min(3).max(3_600_000).default(DEFAULT_LEASE_MS),
+  },
+  nats: { flag: 'nats', env: 'TRIBUTARY_NATS_URL', schema: natsServersSchema() },
+  clusterId: { flag: 'cluster-id', env: 'TRIBUTARY_CLUSTER_ID', schema: clusterIdSchema() },
 } as const
 
 export const CONTROLLER_USAGE = usageText('tributary-controller', settingsUsageOptions(settings))
@@ -86,6 +108,13 @@ export function parseControllerConfig(
   )
   if (flags.help) return { help: true }
   const read = settingReader(settings, flags.values, env)
+  const nats = read('nats') ?? null
+  const clusterId = read('clusterId') ?? null
+  if (nats !== null && clusterId === null) {
+    throw new InvalidConfigError(
+      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
+    )
+  }
   return {
     help: false,
     config: {
@@ -95,6 +124,52 @@ export function parseControllerConfig(
       host: read('host'),
       nodeId: read('nodeId'),
       sessionTimeoutMs: read('sessionTimeoutMs'),
+      leaseMs: read('leaseMs'),
+      nats,
+      clusterId,
     },
   }
+}
+
+/**
+ * `--nats`: one NATS server URL or several, comma-separated (`nats://host:4222`, `tls://…`, or
+ * `host:port`); absent: undefined.
+ */
+function natsServersSchema() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined
+      const servers = text
+        .split(',')
+        .map((server) => server.trim())
+        .filter((server) => server !== '')
+      const bad = servers.length === 0 ? text : servers.find((server) => !isNatsServer(server))
+      if (bad === undefined) return servers
+      ctx.addIssue({ code: 'custom', message: `'${bad}' is not a NATS server URL` })
+      return z.NEVER
+    })
+}
+
+/** `nats://host:port`, `tls://host:port`, or a bare `host:port`. */
+function isNatsServer(server: string): boolean {
+  const scheme = /^([a-z]+):\/\//.exec(server)?.[1]
+  if (scheme !== undefined && scheme !== 'nats' && scheme !== 'tls') return false
+  return URL.canParse(scheme === undefined ? `nats://${server}` : server)
+}
+
+/** `--cluster-id`, as core's checkClusterId allows it; absent: undefined. */
+function clusterIdSchema() {
+  return z
+    .string()
+    .optional()
+    .superRefine((id, ctx) => {
+      if (id === undefined) return
+      try {
+        checkClusterId(id)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+      }
+    })
 }

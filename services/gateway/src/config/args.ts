@@ -1,3 +1,4 @@
+import { checkClusterId, InvalidConfigError } from '@tributary/core'
 import {
   LOG_LEVELS,
   type LogLevel,
@@ -21,6 +22,13 @@ export interface GatewayProcessConfig {
   readonly host: string
   /** The controller's base URL, or several (comma-separated): the active one answers. */
   readonly controller: readonly string[]
+  /**
+   * The NATS servers of the control plane: admin requests go to the active controller over NATS
+   * request/reply and metadata is followed on its JetStream stream. Null: {@link controller}.
+   */
+  readonly nats: readonly string[] | null
+  /** The cluster's id, naming its NATS subjects and streams; set exactly when {@link nats} is. */
+  readonly clusterId: string | null
   /** The app's own settings (createGatewayApp's `config`). */
   readonly gateway: GatewayConfigInput
 }
@@ -55,6 +63,8 @@ const settings = {
     env: 'TRIBUTARY_CONTROLLER',
     schema: z.string().min(1).default(DEFAULT_CONTROLLER_URL),
   },
+  nats: { flag: 'nats', env: 'TRIBUTARY_NATS_URL', schema: natsServersSchema() },
+  clusterId: { flag: 'cluster-id', env: 'TRIBUTARY_CLUSTER_ID', schema: clusterIdSchema() },
   lingerMs: { flag: 'linger-ms', env: 'GATEWAY_LINGER_MS', schema: count(0) },
   acks: { flag: 'acks', env: 'GATEWAY_ACKS', schema: z.enum(['all', '-1', '1']).optional() },
   deliveryTimeoutMs: {
@@ -107,6 +117,18 @@ export function parseGatewayArgs(
   if (flags.help) return { help: true }
   const read = settingReader(settings, flags.values, env)
   const acks = read('acks')
+  const nats = read('nats') ?? null
+  const clusterId = read('clusterId') ?? null
+  if (nats !== null && clusterId === null) {
+    throw new InvalidConfigError(
+      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
+    )
+  }
+  if (nats === null && clusterId !== null) {
+    throw new InvalidConfigError(
+      '--cluster-id (TRIBUTARY_CLUSTER_ID) is used with --nats (TRIBUTARY_NATS_URL) only',
+    )
+  }
   const gateway: GatewayConfigInput = {
     ...defined('lingerMs', read('lingerMs')),
     ...defined('deliveryTimeoutMs', read('deliveryTimeoutMs')),
@@ -128,9 +150,54 @@ export function parseGatewayArgs(
         .split(',')
         .map((url) => url.trim())
         .filter((url) => url !== ''),
+      nats,
+      clusterId,
       gateway,
     },
   }
+}
+
+/**
+ * `--nats`: one NATS server URL or several, comma-separated (`nats://host:4222`, `tls://…`, or
+ * `host:port`); absent: undefined.
+ */
+function natsServersSchema() {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined
+      const servers = text
+        .split(',')
+        .map((server) => server.trim())
+        .filter((server) => server !== '')
+      const bad = servers.length === 0 ? text : servers.find((server) => !isNatsServer(server))
+      if (bad === undefined) return servers
+      ctx.addIssue({ code: 'custom', message: `'${bad}' is not a NATS server URL` })
+      return z.NEVER
+    })
+}
+
+/** `nats://host:port`, `tls://host:port`, or a bare `host:port`. */
+function isNatsServer(server: string): boolean {
+  const scheme = /^([a-z]+):\/\//.exec(server)?.[1]
+  if (scheme !== undefined && scheme !== 'nats' && scheme !== 'tls') return false
+  return URL.canParse(scheme === undefined ? `nats://${server}` : server)
+}
+
+/** `--cluster-id`, as core's checkClusterId allows it; absent: undefined. */
+function clusterIdSchema() {
+  return z
+    .string()
+    .optional()
+    .superRefine((id, ctx) => {
+      if (id === undefined) return
+      try {
+        checkClusterId(id)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message })
+      }
+    })
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
