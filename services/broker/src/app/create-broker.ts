@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -130,6 +130,10 @@ export function createBroker(deps: BrokerDeps): Broker {
     brokerEpoch: session.brokerEpoch,
     fenced: session.fenced,
     metadataOffset: replicas.syncedOffset,
+    metadataDigest: createHash('sha256')
+      .update(JSON.stringify(follower.image.snapshot()))
+      .digest('hex')
+      .slice(0, 16),
     partitions: replicas.replicas.length,
     leaderPartitions: replicas.ledPartitions.length,
   })

@@ -12,6 +12,11 @@ export interface BrokerHealth {
   readonly fenced: boolean
   /** The metadata offset the hosted replicas reflect. */
   readonly metadataOffset: number
+  /**
+   * A digest of the broker's whole metadata image (SHA-256 of its snapshot, 16 hex digits):
+   * brokers at the same offset with the same digest hold the same cluster view.
+   */
+  readonly metadataDigest: string
   readonly partitions: number
   readonly leaderPartitions: number
 }
