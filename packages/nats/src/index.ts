@@ -30,5 +30,7 @@ export {
 } from './election/index.ts'
 export type { NatsMetadataLogOptions } from './metadata-log/index.ts'
 export { DEFAULT_METADATA_REPLICAS, NatsMetadataLog } from './metadata-log/index.ts'
+export type { NatsControlPlane } from './process/index.ts'
+export { connectNats, latestImage, openNatsControlPlane } from './process/index.ts'
 export type { NatsSnapshotStoreOptions } from './snapshot/index.ts'
 export { NatsSnapshotStore } from './snapshot/index.ts'

@@ -9,10 +9,9 @@
  * from its JetStream stream, both on one connection; without it, over the controller's HTTP API.
  */
 import { hostname } from 'node:os'
-import { connect as natsConnect } from '@nats-io/transport-node'
 import { HttpControllerClient, HttpMetadataReader } from '@tributary/cluster-client'
-import type { ControllerClient, Logger, MetadataReader } from '@tributary/core'
-import { NatsControllerClient, NatsMetadataLog } from '@tributary/nats'
+import type { ControllerClient, Logger, MetadataImage, MetadataReader } from '@tributary/core'
+import { openNatsControlPlane } from '@tributary/nats'
 import {
   createServiceLogger,
   exitOnUncaughtErrors,
@@ -48,6 +47,7 @@ async function main(): Promise<void> {
     config,
     controller: controlPlane.controller,
     metadata: controlPlane.metadata,
+    ...(controlPlane.initialImage === undefined ? {} : { initialImage: controlPlane.initialImage }),
     logger,
   })
 
@@ -90,6 +90,8 @@ async function main(): Promise<void> {
 interface ControlPlane {
   readonly controller: ControllerClient
   readonly metadata: MetadataReader
+  /** The latest metadata snapshot to follow from (NATS only); undefined: the log's start. */
+  readonly initialImage?: MetadataImage | undefined
   /** For the 'listening' line: where the control plane is. */
   readonly where: Record<string, unknown>
   /** Closes what `openControlPlane` opened (after the broker has stopped). */
@@ -106,37 +108,12 @@ async function openControlPlane(config: BrokerConfig, logger: Logger): Promise<C
       close: async () => {},
     }
   }
-  const { clusterId } = config
-  const connection = await natsConnect({
-    servers: [...config.nats],
+  return openNatsControlPlane({
+    servers: config.nats,
+    clusterId: config.clusterId,
     name: `tributary-broker-${config.brokerId}`,
-    maxReconnectAttempts: -1,
+    logger,
   })
-  void (async () => {
-    for await (const status of connection.status()) {
-      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
-      else if (status.type === 'reconnect')
-        logger.info({ server: status.server }, 'NATS reconnected')
-      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
-    }
-  })()
-  let log: NatsMetadataLog
-  try {
-    log = await NatsMetadataLog.open({ connection, clusterId, logger })
-  } catch (error) {
-    await connection.close().catch(() => {})
-    throw error
-  }
-  return {
-    controller: new NatsControllerClient(connection, clusterId),
-    // Reads only: the broker never appends (only the active controller does).
-    metadata: log,
-    where: { nats: connection.getServer(), clusterId },
-    close: async () => {
-      await log.close()
-      await connection.drain()
-    },
-  }
 }
 
 await main()

@@ -12,16 +12,18 @@
 import type { Server } from 'node:http'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node'
-import {
-  type ControllerElection,
-  type Logger,
+import type { NatsConnection } from '@nats-io/transport-node'
+import type {
+  ControllerElection,
+  Logger,
   MetadataImage,
-  type MetadataLog,
-  type MetadataSnapshotStore,
+  MetadataLog,
+  MetadataSnapshotStore,
 } from '@tributary/core'
 import {
   type ControllerServer,
+  connectNats,
+  latestImage,
   NatsControllerElection,
   NatsMetadataLog,
   NatsSnapshotStore,
@@ -154,12 +156,11 @@ async function openBackend(config: ControllerConfig, logger: Logger): Promise<Ba
     return { log, election, where: { dataDir: dir } }
   }
   const { clusterId } = config
-  const connection = await natsConnect({
-    servers: [...config.nats],
+  const connection = await connectNats({
+    servers: config.nats,
     name: `tributary-controller-${config.nodeId}`,
-    maxReconnectAttempts: -1,
+    logger,
   })
-  logNatsStatus(connection, logger)
   try {
     const log = await NatsMetadataLog.open({ connection, clusterId, logger })
     const election = await NatsControllerElection.open({
@@ -182,34 +183,6 @@ async function openBackend(config: ControllerConfig, logger: Logger): Promise<Ba
     await connection.close().catch(() => {})
     throw error
   }
-}
-
-/** The latest snapshot as an image to replay from; undefined (replay it all) if none is usable. */
-async function latestImage(
-  snapshots: MetadataSnapshotStore,
-  logger: Logger,
-): Promise<MetadataImage | undefined> {
-  try {
-    const snapshot = await snapshots.latest()
-    if (snapshot === undefined) return undefined
-    logger.info({ offset: snapshot.offset }, 'starting from the latest metadata snapshot')
-    return MetadataImage.fromSnapshot(snapshot)
-  } catch (error) {
-    logger.warn({ err: error }, 'the latest metadata snapshot is unusable; replaying the whole log')
-    return undefined
-  }
-}
-
-/** Logs the connection's disconnects and reconnects, so a NATS outage shows in the logs. */
-function logNatsStatus(connection: NatsConnection, logger: Logger): void {
-  void (async () => {
-    for await (const status of connection.status()) {
-      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
-      else if (status.type === 'reconnect')
-        logger.info({ server: status.server }, 'NATS reconnected')
-      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
-    }
-  })()
 }
 
 await main()

@@ -11,7 +11,6 @@
  */
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
-import { type NatsConnection, connect as natsConnect } from '@nats-io/transport-node'
 import {
   HttpControllerClient,
   HttpMetadataReader,
@@ -21,10 +20,10 @@ import {
   type ControllerClient,
   type Logger,
   MetadataFollower,
-  MetadataImage,
+  type MetadataImage,
   type MetadataReader,
 } from '@tributary/core'
-import { NatsControllerClient, NatsMetadataLog, NatsSnapshotStore } from '@tributary/nats'
+import { openNatsControlPlane } from '@tributary/nats'
 import {
   closeHttpServer,
   createServiceLogger,
@@ -111,7 +110,7 @@ interface ControlPlane {
   readonly controller: ControllerClient
   readonly metadata: MetadataReader
   /** The latest metadata snapshot, to replay the log from (NATS only); undefined: from its start. */
-  readonly initialImage?: MetadataImage
+  readonly initialImage?: MetadataImage | undefined
   /** For the 'listening' line: where the control plane is. */
   readonly where: Record<string, unknown>
   /** Closes what `openControlPlane` opened (after the gateway has stopped). */
@@ -131,59 +130,12 @@ async function openControlPlane(
       close: async () => {},
     }
   }
-  const { clusterId } = config
-  const connection = await natsConnect({
-    servers: [...config.nats],
+  return openNatsControlPlane({
+    servers: config.nats,
+    clusterId: config.clusterId,
     name: 'tributary-gateway',
-    maxReconnectAttempts: -1,
+    logger,
   })
-  void (async () => {
-    for await (const status of connection.status()) {
-      if (status.type === 'disconnect') logger.warn({ server: status.server }, 'NATS disconnected')
-      else if (status.type === 'reconnect')
-        logger.info({ server: status.server }, 'NATS reconnected')
-      else if (status.type === 'error') logger.error({ err: status.error }, 'NATS error')
-    }
-  })()
-  let log: NatsMetadataLog
-  let initialImage: MetadataImage | undefined
-  try {
-    log = await NatsMetadataLog.open({ connection, clusterId, logger })
-    initialImage = await latestImage(connection, clusterId, logger)
-  } catch (error) {
-    await connection.close().catch(() => {})
-    throw error
-  }
-  return {
-    controller: new NatsControllerClient(connection, clusterId),
-    ...(initialImage === undefined ? {} : { initialImage }),
-    // Reads only: the gateway never appends (only the active controller does).
-    metadata: log,
-    where: { nats: connection.getServer(), clusterId },
-    close: async () => {
-      await log.close()
-      await connection.drain()
-    },
-  }
-}
-
-/** The latest metadata snapshot as an image; undefined (replay the whole log) if none is usable. */
-async function latestImage(
-  connection: NatsConnection,
-  clusterId: string,
-  logger: Logger,
-): Promise<MetadataImage | undefined> {
-  try {
-    const snapshot = await (
-      await NatsSnapshotStore.open({ connection, clusterId, logger })
-    ).latest()
-    if (snapshot === undefined) return undefined
-    logger.info({ offset: snapshot.offset }, 'starting from the latest metadata snapshot')
-    return MetadataImage.fromSnapshot(snapshot)
-  } catch (error) {
-    logger.warn({ err: error }, 'the latest metadata snapshot is unusable; replaying the whole log')
-    return undefined
-  }
 }
 
 await main()

@@ -9,6 +9,7 @@ import {
   type DataPlaneClient,
   type Logger,
   MetadataFollower,
+  type MetadataImage,
   type MetadataReader,
   silentLogger,
 } from '@tributary/core'
@@ -46,6 +47,8 @@ export interface BrokerDeps {
   /** The metadata log to follow: HttpMetadataReader between processes. */
   readonly metadata: MetadataReader
   readonly logger?: Logger
+  /** The image to follow the metadata log from (the latest snapshot); default: the log's start. */
+  readonly initialImage?: MetadataImage
   /** Unique per process start; random by default. */
   readonly incarnationId?: string
   /** Wall clock for the logs and the group coordinator. Default Date.now. */
@@ -82,7 +85,7 @@ export function createBroker(deps: BrokerDeps): Broker {
   const { config } = deps
   const logger = (deps.logger ?? silentLogger).child({ brokerId: config.brokerId })
   const incarnationId = deps.incarnationId ?? randomUUID()
-  const follower = new MetadataFollower()
+  const follower = new MetadataFollower(deps.initialImage)
   const replicas = new ReplicaManager({
     brokerId: config.brokerId,
     dir: join(config.dataDir, `broker-${config.brokerId}`),
