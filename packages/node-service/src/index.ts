@@ -22,11 +22,16 @@ export type {
   UsageOption,
 } from './flags/index.ts'
 export {
+  clusterIdSchema,
   isLogLevel,
+  isNatsServer,
   LOG_LEVELS,
   MAX_PORT,
+  natsServersSchema,
+  parseClusterId,
   parseFlags,
   parseInteger,
+  parseNatsServers,
   parsePort,
   settingReader,
   settingsUsageOptions,

@@ -1,3 +1,10 @@
+export {
+  clusterIdSchema,
+  isNatsServer,
+  natsServersSchema,
+  parseClusterId,
+  parseNatsServers,
+} from './nats.ts'
 export type { ParsedFlags, ParseFlagsOptions } from './parse-flags.ts'
 export { parseFlags } from './parse-flags.ts'
 export type { Environment, Setting, SettingSchema, SettingValue } from './settings.ts'

@@ -1,10 +1,12 @@
-import { checkClusterId, InvalidConfigError, TributaryError } from '@tributary/core'
+import { InvalidConfigError } from '@tributary/core'
 import {
   isLogLevel,
   LOG_LEVELS,
   type LogLevel,
+  parseClusterId,
   parseFlags,
   parseInteger,
+  parseNatsServers,
   usageText,
 } from '@tributary/node-service'
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../controller-session/index.ts'
@@ -221,37 +223,23 @@ export function parseBrokerConfig(
   }
 }
 
-/**
- * `--nats`: one NATS server URL or several, comma-separated (`nats://host:4222`, `tls://…`, or
- * `host:port`); null when absent.
- */
+/** `--nats`: one NATS server URL or several, comma-separated; null when absent. */
 function natsServers(raw: string | undefined): readonly string[] | null {
   if (raw === undefined) return null
-  const servers = raw
-    .split(',')
-    .map((server) => server.trim())
-    .filter((server) => server !== '')
-  const bad = servers.length === 0 ? raw : servers.find((server) => !isNatsServer(server))
-  if (bad !== undefined) {
-    throw new InvalidConfigError(`--nats (TRIBUTARY_NATS_URL): '${bad}' is not a NATS server URL`)
+  try {
+    return parseNatsServers(raw)
+  } catch (error) {
+    throw new InvalidConfigError(`--nats (TRIBUTARY_NATS_URL): ${(error as Error).message}`)
   }
-  return servers
-}
-
-function isNatsServer(server: string): boolean {
-  const scheme = /^([a-z]+):\/\//.exec(server)?.[1]
-  if (scheme !== undefined && scheme !== 'nats' && scheme !== 'tls') return false
-  return URL.canParse(scheme === undefined ? `nats://${server}` : server)
 }
 
 /** `--cluster-id` as core's checkClusterId allows it; null when absent. */
 function clusterIdOf(raw: string | undefined): string | null {
   if (raw === undefined) return null
   try {
-    return checkClusterId(raw)
+    return parseClusterId(raw)
   } catch (error) {
-    if (!(error instanceof TributaryError)) throw error
-    throw new InvalidConfigError(`--cluster-id (TRIBUTARY_CLUSTER_ID): ${error.message}`)
+    throw new InvalidConfigError(`--cluster-id (TRIBUTARY_CLUSTER_ID): ${(error as Error).message}`)
   }
 }
 

@@ -1,7 +1,9 @@
-import { checkClusterId, InvalidConfigError } from '@tributary/core'
+import { InvalidConfigError } from '@tributary/core'
 import {
+  clusterIdSchema,
   LOG_LEVELS,
   type LogLevel,
+  natsServersSchema,
   parseFlags,
   settingReader,
   settingsUsageOptions,
@@ -129,47 +131,4 @@ export function parseControllerConfig(
       clusterId,
     },
   }
-}
-
-/**
- * `--nats`: one NATS server URL or several, comma-separated (`nats://host:4222`, `tls://…`, or
- * `host:port`); absent: undefined.
- */
-function natsServersSchema() {
-  return z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return undefined
-      const servers = text
-        .split(',')
-        .map((server) => server.trim())
-        .filter((server) => server !== '')
-      const bad = servers.length === 0 ? text : servers.find((server) => !isNatsServer(server))
-      if (bad === undefined) return servers
-      ctx.addIssue({ code: 'custom', message: `'${bad}' is not a NATS server URL` })
-      return z.NEVER
-    })
-}
-
-/** `nats://host:port`, `tls://host:port`, or a bare `host:port`. */
-function isNatsServer(server: string): boolean {
-  const scheme = /^([a-z]+):\/\//.exec(server)?.[1]
-  if (scheme !== undefined && scheme !== 'nats' && scheme !== 'tls') return false
-  return URL.canParse(scheme === undefined ? `nats://${server}` : server)
-}
-
-/** `--cluster-id`, as core's checkClusterId allows it; absent: undefined. */
-function clusterIdSchema() {
-  return z
-    .string()
-    .optional()
-    .superRefine((id, ctx) => {
-      if (id === undefined) return
-      try {
-        checkClusterId(id)
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message })
-      }
-    })
 }
