@@ -6,10 +6,12 @@
  * answers /health; `close` SIGKILLs what still runs and removes the directory (and the
  * nats-server, unless the caller brought it). A test-process exit SIGKILLs every process left.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MetadataImage, type MetadataLogEntry } from '@tributary/core'
+import { NatsMetadataLog } from '@tributary/nats'
 import { afterAll, beforeAll } from 'vitest'
 import { type NatsServer, startNatsServer } from './nats.ts'
 import {
@@ -267,4 +269,97 @@ export function clusterPerFile(options: ClusterOptions = {}): () => Cluster {
     if (cluster === undefined) throw new Error('the cluster is not started yet')
     return cluster
   }
+}
+
+/** Where every running broker's metadata stands once they agree (see {@link brokersConverged}). */
+export interface ConvergedMetadata {
+  readonly metadataOffset: number
+  readonly metadataDigest: string
+}
+
+/**
+ * Waits (up to `timeoutMs`) until every running broker of `cluster` is unfenced and reports the
+ * same `metadataOffset` and `metadataDigest` in its /health, at `atLeastOffset` or beyond;
+ * answers where they agree. A broker that is stopped (not running) is left out.
+ */
+export async function brokersConverged(
+  cluster: Cluster,
+  options: { readonly atLeastOffset?: number; readonly timeoutMs?: number } = {},
+): Promise<ConvergedMetadata> {
+  let agreed: ConvergedMetadata | undefined
+  let last = ''
+  const running = () => [...cluster.brokers.values()].filter((broker) => broker.running)
+  try {
+    await waitUntil(
+      async () => {
+        const healths = await Promise.all(running().map((broker) => broker.health()))
+        last = JSON.stringify(healths)
+        const first = healths[0]
+        if (first === undefined) return false
+        const same = healths.every(
+          (health) =>
+            !health.fenced &&
+            health.metadataOffset === first.metadataOffset &&
+            health.metadataDigest === first.metadataDigest,
+        )
+        if (!same || first.metadataOffset < (options.atLeastOffset ?? -1)) return false
+        agreed = { metadataOffset: first.metadataOffset, metadataDigest: first.metadataDigest }
+        return true
+      },
+      'the brokers converged on one metadata image',
+      options.timeoutMs,
+    )
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last /health answers: ${last}`)
+  }
+  return agreed as ConvergedMetadata
+}
+
+/** The cluster's metadata log, opened on a connection of its own (closed by `close`). */
+export interface MetadataLogReader {
+  readonly log: NatsMetadataLog
+  /** Every entry, from offset 0. */
+  entries(): Promise<MetadataLogEntry[]>
+  /**
+   * The image the log's first `untilOffset + 1` entries replay to (all of them by default), and
+   * its digest computed as a broker's /health computes `metadataDigest`.
+   */
+  replay(untilOffset?: number): Promise<{ image: MetadataImage; digest: string }>
+  close(): Promise<void>
+}
+
+/**
+ * Opens `cluster`'s metadata log (the JetStream stream every service follows) the way the
+ * services do, on a new connection to its nats-server, for tests that inspect the log itself.
+ */
+export async function openMetadataLog(cluster: Cluster): Promise<MetadataLogReader> {
+  const connection = await cluster.nats.connect()
+  try {
+    const log = await NatsMetadataLog.open({ connection, clusterId: cluster.clusterId })
+    const entries = () => log.read(0)
+    return {
+      log,
+      entries,
+      async replay(untilOffset = Number.POSITIVE_INFINITY) {
+        const image = new MetadataImage()
+        for (const entry of await entries()) {
+          if (entry.offset > untilOffset) break
+          image.apply(entry)
+        }
+        return { image, digest: metadataDigestOf(image) }
+      },
+      async close() {
+        await log.close()
+        await connection.close()
+      },
+    }
+  } catch (error) {
+    await connection.close()
+    throw error
+  }
+}
+
+/** A metadata image's digest as brokers report it in /health (SHA-256 of its snapshot, 16 hex). */
+export function metadataDigestOf(image: MetadataImage): string {
+  return createHash('sha256').update(JSON.stringify(image.snapshot())).digest('hex').slice(0, 16)
 }

@@ -179,6 +179,29 @@ describe('controller requests over NATS', () => {
     expect(calls).toEqual([{ operation: 'deleteTopic', request: 't' }])
   })
 
+  it('asks again past a controller that gets requests but never answers (paused past its lease)', async () => {
+    const id = clusterId()
+    // The paused one: subscribed, silent.
+    const paused = await connection()
+    const heard: string[] = []
+    paused.subscribe(natsNames(id).controllerSubjects, {
+      callback: (_, msg) => {
+        heard.push(msg.subject)
+      },
+    })
+    await paused.flush()
+    const client = new NatsControllerClient(await connection(), id, {
+      requestTimeoutMs: 10_000,
+      attemptTimeoutMs: 200,
+    })
+    const answer = client.brokerHeartbeat({ brokerId: 1, brokerEpoch: 2, metadataOffset: 3 })
+    await vi.waitFor(() => expect(heard.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 })
+    const { controller, calls } = fakeController()
+    await serve(id, controller)
+    expect(await answer).toEqual(results.brokerHeartbeat)
+    expect(calls).toHaveLength(1)
+  })
+
   it('asks again when the controller answers NOT_CONTROLLER', async () => {
     const id = clusterId()
     const { controller, calls } = fakeController((call, index) => {

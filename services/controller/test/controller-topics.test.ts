@@ -26,14 +26,20 @@ describe('Controller: the cluster record', () => {
     const clusterId = first.controller.image.clusterId
     expect(clusterId).toMatch(/^[A-Za-z0-9_-]{22}$/)
     const entries = await first.log.read(0)
-    expect(entries.map((entry) => entry.record)).toEqual([{ type: 'cluster', clusterId }])
+    // The cluster record, then the no-op that opens each controller's term.
+    expect(entries.map((entry) => entry.record)).toEqual([
+      { type: 'cluster', clusterId },
+      { type: 'no-op' },
+    ])
     expect(entries[0]?.controllerEpoch).toBe(first.controller.controllerEpoch)
     await first.stop()
 
     const again = await startController({ dir: first.dir })
     expect(again.controller.image.clusterId).toBe(clusterId)
-    expect(await again.log.lastOffset()).toBe(0)
+    const later = await again.log.read(0)
+    expect(later.map((entry) => entry.record.type)).toEqual(['cluster', 'no-op', 'no-op'])
     expect(again.controller.controllerEpoch).toBeGreaterThan(entries[0]?.controllerEpoch ?? 0)
+    expect(later.at(-1)?.controllerEpoch).toBe(again.controller.controllerEpoch)
   })
 })
 

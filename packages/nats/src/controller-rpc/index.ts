@@ -6,6 +6,7 @@ export type { NatsControllerClientOptions } from './nats-controller-client.ts'
 export {
   CONTROLLER_RETRY_INITIAL_MS,
   CONTROLLER_RETRY_MAX_MS,
+  DEFAULT_CONTROLLER_ATTEMPT_TIMEOUT_MS,
   DEFAULT_CONTROLLER_REQUEST_TIMEOUT_MS,
   NatsControllerClient,
 } from './nats-controller-client.ts'

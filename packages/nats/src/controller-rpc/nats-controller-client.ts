@@ -35,6 +35,12 @@ import {
 
 /** How long a controller request may take in all, retries included, unless told otherwise. */
 export const DEFAULT_CONTROLLER_REQUEST_TIMEOUT_MS = 15_000
+/**
+ * How long one attempt waits for an answer before asking again: a controller that got the request
+ * but is paused (or dead, its lease not yet run out) must not hold a call, such as a broker's
+ * heartbeat, past a session timeout.
+ */
+export const DEFAULT_CONTROLLER_ATTEMPT_TIMEOUT_MS = 2_000
 /** The first pause before asking again when no controller is active; it doubles from here … */
 export const CONTROLLER_RETRY_INITIAL_MS = 50
 /** … up to this. */
@@ -48,6 +54,8 @@ export interface NatsControllerClientOptions {
    * (the lease time plus a margin) so that calls ride one out.
    */
   readonly requestTimeoutMs?: number
+  /** How long one attempt waits; default {@link DEFAULT_CONTROLLER_ATTEMPT_TIMEOUT_MS}. */
+  readonly attemptTimeoutMs?: number
 }
 
 /**
@@ -58,9 +66,12 @@ export interface NatsControllerClientOptions {
  *
  * While no controller is active (NATS answers "no responders", e.g. during a failover) or the
  * one that answers says NOT_CONTROLLER (it just lost its lease), the call asks again after 50 ms,
- * doubling to 1 s, until its deadline; then it fails with NOT_CONTROLLER, retriable. A controller
- * that received the request but did not answer before the deadline is REQUEST_TIMED_OUT (it may
- * have acted, so the request is not sent again). Every other error is the controller's own
+ * doubling to 1 s, until its deadline; then it fails with NOT_CONTROLLER, retriable. An attempt
+ * nobody answers within `attemptTimeoutMs` (a paused or dying controller) is sent again the same
+ * way; the last one ends in REQUEST_TIMED_OUT. Sending again acts at most once: only the active
+ * controller can append, and it answers within milliseconds; an admin request whose first
+ * attempt did land after all can meet its own result (TOPIC_ALREADY_EXISTS), as with Kafka's
+ * admin client retries. Every other error is the controller's own
  * (TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS …), with its code and retriability; a lost NATS
  * connection is NETWORK_EXCEPTION.
  *
@@ -70,6 +81,7 @@ export class NatsControllerClient implements ControllerClient {
   readonly #connection: NatsConnection
   readonly #names: NatsNames
   readonly #timeoutMs: number
+  readonly #attemptTimeoutMs: number
 
   constructor(
     connection: NatsConnection,
@@ -86,6 +98,7 @@ export class NatsControllerClient implements ControllerClient {
     this.#connection = connection
     this.#names = natsNames(clusterId)
     this.#timeoutMs = timeoutMs
+    this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_CONTROLLER_ATTEMPT_TIMEOUT_MS
   }
 
   async createTopic(request: CreateTopicRequest): Promise<AdminResult> {
@@ -130,6 +143,11 @@ export class NatsControllerClient implements ControllerClient {
         refusal = new TributaryError(ErrorCode.NotController, 'no active controller subscribes', {
           retriable: true,
         })
+      } else if (answer === 'silent') {
+        refusal = new TributaryError(
+          ErrorCode.RequestTimedOut,
+          `no controller answered within ${this.#attemptTimeoutMs} ms`,
+        )
       } else if (answer.ok) {
         const result = resultSchema.safeParse(answer.result)
         if (!result.success) throw unexpectedReply(where, 'a result of the wrong shape')
@@ -164,14 +182,16 @@ export class NatsControllerClient implements ControllerClient {
     payload: string,
     deadline: number,
     where: string,
-  ): Promise<DecodedReply | 'no responders'> {
+  ): Promise<DecodedReply | 'no responders' | 'silent'> {
     let reply: Msg
+    const left = deadline - Date.now()
     try {
       reply = await this.#connection.request(subject, payload, {
-        timeout: Math.max(1, deadline - Date.now()),
+        timeout: Math.max(1, Math.min(left, this.#attemptTimeoutMs)),
       })
     } catch (error) {
       if (isNoResponders(error)) return 'no responders'
+      if (error instanceof TimeoutError && left > this.#attemptTimeoutMs) return 'silent'
       if (error instanceof TimeoutError) {
         throw new TributaryError(
           ErrorCode.RequestTimedOut,

@@ -42,19 +42,17 @@ export interface ControllerServer {
  * internals.
  *
  * Only the active controller may serve: the controller service calls this when it wins the
- * election and calls `stop()` when it loses the lease. For the moment when a deposed controller
- * has not noticed yet (a process paused past its lease, then resumed) every server subscribes in
- * one queue group, so each request reaches one of them, never both: a deposed one answers
- * NOT_CONTROLLER (its append is fenced by the log) and the client retries. Between one controller's
+ * election and calls `stop()` when it loses the lease. A deposed controller that has not noticed
+ * yet (paused past its lease) still subscribes: it gets requests too, but cannot act on them (the
+ * new controller opened its term on the log, so the log refuses the old epoch's appends) and,
+ * while paused, does not answer at all. There is deliberately no queue group: with one, requests
+ * routed to a paused controller would wait for nothing while the active one idles. Between one controller's
  * `stop()` and the next one's start, clients see "no responders" and retry (see
  * {@link NatsControllerClient}); a controller that answers a request after losing the lease
  * throws NOT_CONTROLLER, which clients retry too.
  *
  * The connection is the caller's: `stop()` drains the subscription, never the connection.
  */
-/** The queue group every controller serves in, so one request is acted on once. */
-const CONTROLLER_QUEUE = 'controllers'
-
 export function serveController(
   connection: NatsConnection,
   clusterId: string,
@@ -69,7 +67,6 @@ export function serveController(
   const inFlight = new Set<Promise<void>>()
 
   const subscription = connection.subscribe(names.controllerSubjects, {
-    queue: CONTROLLER_QUEUE,
     callback: (error, msg) => {
       if (error !== null) {
         logger.error({ err: error }, 'controller subscription failed')

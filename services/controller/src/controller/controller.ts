@@ -337,6 +337,11 @@ export class Controller implements ControllerClient {
             `the metadata log belongs to cluster ${this.image.clusterId}, not ${this.#clusterId}`,
           )
         }
+        // Open the term on the log (KRaft's leader writes a LeaderChange record): the last entry
+        // now carries this epoch, so a deposed controller that has not noticed yet (paused past
+        // its lease, then resumed) is refused by the log's epoch check even before this
+        // controller changes anything else.
+        await this.#append(leadership, [{ type: 'no-op' }])
         if (this.#leadership !== leadership || this.#closed) return
         this.#sessions.clear()
         for (const broker of this.image.brokers) {
