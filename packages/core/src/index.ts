@@ -42,6 +42,7 @@ export {
   checkClusterId,
   createPartitionsRequestSchema,
   createTopicRequestSchema,
+  INTERNAL_ENDPOINT,
   MetadataFollower,
   natsNames,
   registerBrokerRequestSchema,

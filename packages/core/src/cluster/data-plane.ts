@@ -34,3 +34,9 @@ export interface DataPlaneConnector {
 
 /** The name of the endpoint a broker registers for its data plane. */
 export const CLIENT_ENDPOINT = 'client'
+
+/**
+ * The name of the endpoint followers fetch from (replication traffic). Today the same port as
+ * {@link CLIENT_ENDPOINT}; registered on its own so it can move to another listener.
+ */
+export const INTERNAL_ENDPOINT = 'internal'

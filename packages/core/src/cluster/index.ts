@@ -17,7 +17,7 @@ export {
   registerBrokerRequestSchema,
 } from './controller-api.ts'
 export type { DataPlaneClient, DataPlaneConnector } from './data-plane.ts'
-export { CLIENT_ENDPOINT } from './data-plane.ts'
+export { CLIENT_ENDPOINT, INTERNAL_ENDPOINT } from './data-plane.ts'
 export type { MetadataReader } from './follower.ts'
 export { MetadataFollower } from './follower.ts'
 export type { ControllerOperation, NatsNames } from './nats-names.ts'

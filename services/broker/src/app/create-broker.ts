@@ -7,6 +7,7 @@ import {
   CLIENT_ENDPOINT,
   type ControllerClient,
   type DataPlaneClient,
+  INTERNAL_ENDPOINT,
   type Logger,
   MetadataFollower,
   type MetadataImage,
@@ -185,6 +186,7 @@ export function createBroker(deps: BrokerDeps): Broker {
       )
       session.start([
         { name: CLIENT_ENDPOINT, host: config.advertisedHost, port: dataPlaneAddress.port },
+        { name: INTERNAL_ENDPOINT, host: config.advertisedHost, port: dataPlaneAddress.port },
       ])
       void session.registered.then(() => {
         if (status === 'starting') status = 'serving'
