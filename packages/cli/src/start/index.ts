@@ -162,7 +162,9 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
     log,
     election,
     nodeId: 'combined',
-    logger: logger.child({ component: 'controller' }),
+    // `role`, not `component`: the pieces name their own components, and a second `component`
+    // key in one JSON line trips log parsers.
+    logger: logger.child({ role: 'controller' }),
   })
   controller.start()
 
@@ -183,7 +185,7 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
     },
     controller,
     metadata: log,
-    logger: logger.child({ component: 'broker' }),
+    logger: logger.child({ role: 'broker' }),
   })
   await broker.start()
 
@@ -198,7 +200,7 @@ export async function runStart(argv: readonly string[]): Promise<number | undefi
     metadata: follower,
     controller,
     dataPlane: { connect: () => client },
-    logger: logger.child({ component: 'gateway' }),
+    logger: logger.child({ role: 'gateway' }),
     config: { offsetsTopicNumPartitions: config.offsetsTopicNumPartitions },
   })
   const server = createAdaptorServer({ fetch: gateway.fetch }) as Server
