@@ -357,6 +357,11 @@ function takeWithin(
 /** The partitions' records as one body: a JSON array, or the events back to back. */
 function joinBodies(writers: readonly RecordsWriter[], framing: RecordsFraming): RecordsBody {
   if (writers.length === 0) return emptyBody(framing)
+  const [only] = writers
+  if (writers.length === 1 && only !== undefined) {
+    const body = framing === 'json-array' ? only.finishArray() : only.finish()
+    return { count: only.count, body }
+  }
   let count = 0
   const pieces: Uint8Array[] = []
   if (framing === 'json-array') pieces.push(OPEN)

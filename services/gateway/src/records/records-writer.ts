@@ -21,6 +21,8 @@ type WriterFraming = 'json-items' | 'event-stream'
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const BASE64 = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0))
 const EQUALS = 0x3d
+/** Bytes kept free before the first record (see {@link RecordsWriter.finishArray}). */
+const LEAD = 1
 const QUOTE = 0x22
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -60,13 +62,17 @@ export function partitionFraming(topic: string, partition: number): PartitionFra
 /** Accumulates rendered records; {@link finish} gives the body. */
 export class RecordsWriter {
   readonly framing: WriterFraming
-  #bytes: Buffer
+  #bytes: Buffer<ArrayBuffer>
   #pos = 0
   #count = 0
+  #lastTimestamp = Number.NaN
+  #lastTimestampDigits: Uint8Array = new Uint8Array(0)
 
   constructor(framing: WriterFraming, capacity = 64 * 1024) {
     this.framing = framing
     this.#bytes = Buffer.allocUnsafe(capacity)
+    // One byte kept free in front, so a lone writer's items become an array without a copy.
+    this.#pos = LEAD
   }
 
   get count(): number {
@@ -90,7 +96,7 @@ export class RecordsWriter {
     this.#raw(part.middle)
     this.#digits(view.offset)
     this.#raw(TIMESTAMP)
-    this.#digits(view.timestamp)
+    this.#timestamp(view.timestamp)
     this.#raw(HEADERS)
     let first = true
     for (const header of view.headers) {
@@ -104,7 +110,14 @@ export class RecordsWriter {
   }
 
   /** What was written: the items (no brackets), or the events back to back. */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.#bytes.subarray(LEAD, this.#pos)
+  }
+
+  /** The items as one JSON array, written around them in place (json-items framing). */
+  finishArray(): Uint8Array<ArrayBuffer> {
+    this.#byte(0x5d) // ]
+    this.#bytes[0] = 0x5b // [
     return this.#bytes.subarray(0, this.#pos)
   }
 
@@ -157,6 +170,21 @@ export class RecordsWriter {
       out[at++] = EQUALS
     }
     this.#pos = at
+  }
+
+  /**
+   * A record's timestamp: records of one batch mostly share theirs, so the digits of the last
+   * one are kept and copied again while it repeats.
+   */
+  #timestamp(value: number): void {
+    if (value !== this.#lastTimestamp) {
+      const start = this.#pos
+      this.#digits(value)
+      this.#lastTimestamp = value
+      this.#lastTimestampDigits = this.#bytes.slice(start, this.#pos)
+      return
+    }
+    this.#raw(this.#lastTimestampDigits)
   }
 
   /** A non-negative safe integer in decimal (offsets and timestamps; a negative one as text). */
