@@ -2,6 +2,8 @@
  * @tributary/cluster-client: Node clients of the Tributary services, for processes that reach
  * them over the network (combined mode wires the same interfaces in process).
  */
+export type { ControlPlane, ControlPlaneOptions } from './control-plane/index.ts'
+export { openControlPlane } from './control-plane/index.ts'
 export type {
   ControllerTransportOptions,
   HttpControllerClientOptions,

@@ -130,6 +130,8 @@ export type {
 } from './metadata/index.ts'
 export {
   brokerEndpointSchema,
+  DEFAULT_CANDIDATE_POLL_INTERVAL_MS,
+  DEFAULT_CONTROLLER_LEASE_MS,
   decodeMetadataRecord,
   encodeMetadataRecord,
   MetadataImage,

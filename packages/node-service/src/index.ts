@@ -28,6 +28,7 @@ export {
   LOG_LEVELS,
   MAX_PORT,
   natsServersSchema,
+  pairNatsSettings,
   parseClusterId,
   parseFlags,
   parseInteger,

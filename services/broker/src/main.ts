@@ -9,9 +9,7 @@
  * from its JetStream stream, both on one connection; without it, over the controller's HTTP API.
  */
 import { hostname } from 'node:os'
-import { HttpControllerClient, HttpMetadataReader } from '@tributary/cluster-client'
-import type { ControllerClient, Logger, MetadataImage, MetadataReader } from '@tributary/core'
-import { openNatsControlPlane } from '@tributary/nats'
+import { type ControlPlane, openControlPlane } from '@tributary/cluster-client'
 import {
   createServiceLogger,
   exitOnUncaughtErrors,
@@ -19,7 +17,7 @@ import {
   stopOnSignals,
 } from '@tributary/node-service'
 import { createBroker } from './app/index.ts'
-import { BROKER_USAGE, type BrokerConfig, parseBrokerConfig } from './config/index.ts'
+import { BROKER_USAGE, parseBrokerConfig } from './config/index.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 15_000
@@ -38,7 +36,13 @@ async function main(): Promise<void> {
 
   let controlPlane: ControlPlane
   try {
-    controlPlane = await openControlPlane(config, logger)
+    controlPlane = await openControlPlane({
+      nats: config.nats,
+      clusterId: config.clusterId,
+      controllerUrl: config.controllerUrl,
+      name: `tributary-broker-${config.brokerId}`,
+      logger,
+    })
   } catch (error) {
     logger.fatal({ err: error }, 'cannot reach the control plane')
     process.exit(1)
@@ -84,36 +88,6 @@ async function main(): Promise<void> {
     await controlPlane.close().catch(() => {})
     process.exit(1)
   }
-}
-
-/** How the broker reaches the controller and reads the metadata log. */
-interface ControlPlane {
-  readonly controller: ControllerClient
-  readonly metadata: MetadataReader
-  /** The latest metadata snapshot to follow from (NATS only); undefined: the log's start. */
-  readonly initialImage?: MetadataImage | undefined
-  /** For the 'listening' line: where the control plane is. */
-  readonly where: Record<string, unknown>
-  /** Closes what `openControlPlane` opened (after the broker has stopped). */
-  close(): Promise<void>
-}
-
-/** Over NATS (one connection for requests and the stream) with `--nats`; else over HTTP. */
-async function openControlPlane(config: BrokerConfig, logger: Logger): Promise<ControlPlane> {
-  if (config.nats === null || config.clusterId === null) {
-    return {
-      controller: new HttpControllerClient({ url: config.controllerUrl }),
-      metadata: new HttpMetadataReader({ url: config.controllerUrl }),
-      where: { controller: config.controllerUrl },
-      close: async () => {},
-    }
-  }
-  return openNatsControlPlane({
-    servers: config.nats,
-    clusterId: config.clusterId,
-    name: `tributary-broker-${config.brokerId}`,
-    logger,
-  })
 }
 
 await main()

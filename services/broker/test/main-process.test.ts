@@ -3,7 +3,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { HttpControllerClient, TcpDataPlaneConnector } from '@tributary/cluster-client'
+import {
+  HttpControllerClient,
+  HttpMetadataReader,
+  TcpDataPlaneConnector,
+} from '@tributary/cluster-client'
 import type { BrokerEndpoint } from '@tributary/core'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { batchOf, fetchRequest, produceRequest, recordsOf, tempDir } from './helpers.ts'
@@ -104,6 +108,18 @@ describe('broker main.ts against a controller process', () => {
     let listening = await broker.line('broker listening')
     // Placement needs an unfenced broker: wait for the heartbeat that unfences it.
     await eventually(async () => !(await health(listening.httpPort)).fenced)
+    // It registered its data plane for clients and for replication (the `internal` endpoint).
+    const entries = await new HttpMetadataReader({ url }).read(0)
+    const registration = entries
+      .map((entry) => entry.record)
+      .find((r) => r.type === 'register-broker')
+    expect(registration).toMatchObject({
+      brokerId: 1,
+      endpoints: [
+        { name: 'client', host: '127.0.0.1', port: listening.port },
+        { name: 'internal', host: '127.0.0.1', port: listening.port },
+      ],
+    })
     const admin = new HttpControllerClient({ url })
     await admin.createTopic({ name: 'events', partitions: 2, replicationFactor: 1 })
     await eventually(async () => (await health(listening.httpPort)).leaderPartitions === 2)

@@ -12,18 +12,11 @@
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import {
-  HttpControllerClient,
-  HttpMetadataReader,
+  type ControlPlane,
+  openControlPlane,
   TcpDataPlaneConnector,
 } from '@tributary/cluster-client'
-import {
-  type ControllerClient,
-  type Logger,
-  MetadataFollower,
-  type MetadataImage,
-  type MetadataReader,
-} from '@tributary/core'
-import { openNatsControlPlane } from '@tributary/nats'
+import { MetadataFollower } from '@tributary/core'
 import {
   closeHttpServer,
   createServiceLogger,
@@ -33,7 +26,7 @@ import {
   stopOnSignals,
 } from '@tributary/node-service'
 import { createGatewayApp } from './app.ts'
-import { GATEWAY_USAGE, type GatewayProcessConfig, parseGatewayArgs } from './config/args.ts'
+import { GATEWAY_USAGE, parseGatewayArgs } from './config/args.ts'
 
 /** How long a graceful stop may take before the process gives up and exits 1. */
 const SHUTDOWN_TIMEOUT_MS = 15_000
@@ -54,7 +47,13 @@ async function main(): Promise<void> {
 
   let controlPlane: ControlPlane
   try {
-    controlPlane = await openControlPlane(config, logger)
+    controlPlane = await openControlPlane({
+      nats: config.nats,
+      clusterId: config.clusterId,
+      controllerUrl: config.controller,
+      name: 'tributary-gateway',
+      logger,
+    })
   } catch (error) {
     logger.fatal({ err: error }, 'cannot reach the control plane')
     process.exit(1)
@@ -102,39 +101,6 @@ async function main(): Promise<void> {
       await dataPlane.close()
       await controlPlane.close()
     },
-  })
-}
-
-/** How the gateway reaches the controller and reads the metadata log. */
-interface ControlPlane {
-  readonly controller: ControllerClient
-  readonly metadata: MetadataReader
-  /** The latest metadata snapshot, to replay the log from (NATS only); undefined: from its start. */
-  readonly initialImage?: MetadataImage | undefined
-  /** For the 'listening' line: where the control plane is. */
-  readonly where: Record<string, unknown>
-  /** Closes what `openControlPlane` opened (after the gateway has stopped). */
-  close(): Promise<void>
-}
-
-/** Over NATS (one connection for requests and the stream) with `--nats`; else over HTTP. */
-async function openControlPlane(
-  config: GatewayProcessConfig,
-  logger: Logger,
-): Promise<ControlPlane> {
-  if (config.nats === null || config.clusterId === null) {
-    return {
-      controller: new HttpControllerClient({ url: config.controller }),
-      metadata: new HttpMetadataReader({ url: config.controller, logger }),
-      where: { controller: config.controller },
-      close: async () => {},
-    }
-  }
-  return openNatsControlPlane({
-    servers: config.nats,
-    clusterId: config.clusterId,
-    name: 'tributary-gateway',
-    logger,
   })
 }
 

@@ -14,6 +14,7 @@ export type {
   MetadataSnapshotStore,
   MetadataSubscription,
 } from './log.ts'
+export { DEFAULT_CANDIDATE_POLL_INTERVAL_MS, DEFAULT_CONTROLLER_LEASE_MS } from './log.ts'
 export type {
   BrokerEndpoint,
   MetadataLogEntry,

@@ -44,6 +44,14 @@ export interface MetadataLog {
   close(): Promise<void>
 }
 
+/**
+ * How long a controller lease lasts unless renewed, whatever backs the election; the holder
+ * renews every third of it by default.
+ */
+export const DEFAULT_CONTROLLER_LEASE_MS = 3_000
+/** How often a waiting candidate looks at the lease, so a resignation is taken up quickly. */
+export const DEFAULT_CANDIDATE_POLL_INTERVAL_MS = 100
+
 /** What a controller holds while it is the active one. */
 export interface ControllerLeadership {
   /** This term's number; every record the controller appends carries it. */

@@ -4,6 +4,8 @@ import type { NatsConnection } from '@nats-io/nats-core'
 import {
   type ControllerElection,
   type ControllerLeadership,
+  DEFAULT_CANDIDATE_POLL_INTERVAL_MS,
+  DEFAULT_CONTROLLER_LEASE_MS,
   ErrorCode,
   InvalidConfigError,
   type Logger,
@@ -17,10 +19,6 @@ import { isWrongLastSequence } from '../connection/index.ts'
 import { decodeLease, encodeLease, isFree, type Lease } from './lease.ts'
 import { type LeaseWriter, NatsLeadership } from './nats-leadership.ts'
 
-/** How long a lease lasts unless renewed; the holder renews every third of it by default. */
-export const DEFAULT_CONTROLLER_LEASE_MS = 3_000
-/** How often a waiting candidate reads the lease, so a resignation is taken up quickly. */
-export const DEFAULT_CANDIDATE_POLL_INTERVAL_MS = 100
 /** How many copies of the lease bucket JetStream keeps, unless told otherwise. */
 export const DEFAULT_ELECTION_REPLICAS = 1
 
@@ -259,3 +257,5 @@ function requirePositiveInteger(name: string, value: number): void {
     throw new InvalidConfigError(`NATS election: ${name} must be a positive integer`)
   }
 }
+
+export { DEFAULT_CANDIDATE_POLL_INTERVAL_MS, DEFAULT_CONTROLLER_LEASE_MS }

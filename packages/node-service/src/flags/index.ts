@@ -1,7 +1,9 @@
+export type { NatsSettings } from './nats.ts'
 export {
   clusterIdSchema,
   isNatsServer,
   natsServersSchema,
+  pairNatsSettings,
   parseClusterId,
   parseNatsServers,
 } from './nats.ts'

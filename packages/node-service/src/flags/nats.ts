@@ -1,4 +1,4 @@
-import { checkClusterId, TributaryError } from '@tributary/core'
+import { checkClusterId, InvalidConfigError, TributaryError } from '@tributary/core'
 import * as z from 'zod'
 
 /**
@@ -66,4 +66,34 @@ export function clusterIdSchema() {
         ctx.addIssue({ code: 'custom', message: (error as Error).message })
       }
     })
+}
+
+/** A service's NATS settings once paired: both given (NATS), or neither. */
+export interface NatsSettings {
+  readonly nats: readonly string[] | null
+  readonly clusterId: string | null
+}
+
+/**
+ * Checks that `--nats` comes with `--cluster-id` (it names the cluster on NATS) and, unless
+ * `clusterIdAlone` allows it (the controller names a new embedded log with it), that
+ * `--cluster-id` comes with `--nats`. Throws INVALID_CONFIG naming both flags.
+ */
+export function pairNatsSettings(
+  nats: readonly string[] | null | undefined,
+  clusterId: string | null | undefined,
+  options: { readonly clusterIdAlone?: boolean } = {},
+): NatsSettings {
+  const settings = { nats: nats ?? null, clusterId: clusterId ?? null }
+  if (settings.nats !== null && settings.clusterId === null) {
+    throw new InvalidConfigError(
+      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
+    )
+  }
+  if (settings.nats === null && settings.clusterId !== null && options.clusterIdAlone !== true) {
+    throw new InvalidConfigError(
+      '--cluster-id (TRIBUTARY_CLUSTER_ID) is used with --nats (TRIBUTARY_NATS_URL) only',
+    )
+  }
+  return settings
 }

@@ -1,6 +1,8 @@
 import {
   type ControllerElection,
   type ControllerLeadership,
+  DEFAULT_CANDIDATE_POLL_INTERVAL_MS,
+  DEFAULT_CONTROLLER_LEASE_MS,
   ErrorCode,
   InvalidConfigError,
   type Logger,
@@ -16,11 +18,6 @@ import {
   requirePositiveInteger,
 } from './database.ts'
 import { Leadership, type LeaseStore } from './leadership.ts'
-
-/** How long a lease lasts unless renewed; the holder renews every third of it by default. */
-export const DEFAULT_CONTROLLER_LEASE_MS = 3_000
-/** How often a waiting candidate looks at the lease, so a resignation is taken up quickly. */
-export const DEFAULT_CANDIDATE_POLL_INTERVAL_MS = 100
 
 export interface EmbeddedControllerElectionOptions extends MetadataFileOptions {
   /** Default {@link DEFAULT_CONTROLLER_LEASE_MS}. */
@@ -225,3 +222,5 @@ export class EmbeddedControllerElection implements ControllerElection {
 function closedError(): TributaryError {
   return new TributaryError(ErrorCode.NotController, 'the controller election is closed')
 }
+
+export { DEFAULT_CANDIDATE_POLL_INTERVAL_MS, DEFAULT_CONTROLLER_LEASE_MS }

@@ -128,16 +128,23 @@ export function createBroker(deps: BrokerDeps): Broker {
     logger,
   })
   let status: BrokerHealth['status'] = 'starting'
+  // The image only changes with its offset: hash it once per offset, not on every /health.
+  let digested = { offset: Number.NaN, digest: '' }
+  const metadataDigest = (): string => {
+    const { image } = follower
+    if (digested.offset !== image.offset) {
+      const digest = createHash('sha256').update(JSON.stringify(image.snapshot())).digest('hex')
+      digested = { offset: image.offset, digest: digest.slice(0, 16) }
+    }
+    return digested.digest
+  }
   const health = (): BrokerHealth => ({
     status,
     brokerId: config.brokerId,
     brokerEpoch: session.brokerEpoch,
     fenced: session.fenced,
     metadataOffset: replicas.syncedOffset,
-    metadataDigest: createHash('sha256')
-      .update(JSON.stringify(follower.image.snapshot()))
-      .digest('hex')
-      .slice(0, 16),
+    metadataDigest: metadataDigest(),
     partitions: replicas.replicas.length,
     leaderPartitions: replicas.ledPartitions.length,
   })

@@ -3,6 +3,7 @@ import {
   isLogLevel,
   LOG_LEVELS,
   type LogLevel,
+  pairNatsSettings,
   parseClusterId,
   parseFlags,
   parseInteger,
@@ -150,18 +151,10 @@ export function parseBrokerConfig(
   if (!URL.canParse(controllerUrl)) {
     throw new InvalidConfigError(`--controller must be a URL, got '${controllerUrl}'`)
   }
-  const nats = natsServers(get('nats'))
-  const clusterId = clusterIdOf(get('cluster-id'))
-  if (nats !== null && clusterId === null) {
-    throw new InvalidConfigError(
-      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
-    )
-  }
-  if (nats === null && clusterId !== null) {
-    throw new InvalidConfigError(
-      '--cluster-id (TRIBUTARY_CLUSTER_ID) is used with --nats (TRIBUTARY_NATS_URL) only',
-    )
-  }
+  const { nats, clusterId } = pairNatsSettings(
+    natsServers(get('nats')),
+    clusterIdOf(get('cluster-id')),
+  )
   const groupMinSessionTimeoutMs = integer(
     'group-min-session-timeout-ms',
     get('group-min-session-timeout-ms'),

@@ -1,9 +1,9 @@
-import { InvalidConfigError } from '@tributary/core'
 import {
   clusterIdSchema,
   LOG_LEVELS,
   type LogLevel,
   natsServersSchema,
+  pairNatsSettings,
   parseFlags,
   settingReader,
   settingsUsageOptions,
@@ -110,13 +110,9 @@ export function parseControllerConfig(
   )
   if (flags.help) return { help: true }
   const read = settingReader(settings, flags.values, env)
-  const nats = read('nats') ?? null
-  const clusterId = read('clusterId') ?? null
-  if (nats !== null && clusterId === null) {
-    throw new InvalidConfigError(
-      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
-    )
-  }
+  const { nats, clusterId } = pairNatsSettings(read('nats'), read('clusterId'), {
+    clusterIdAlone: true,
+  })
   return {
     help: false,
     config: {

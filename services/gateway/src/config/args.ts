@@ -1,9 +1,9 @@
-import { InvalidConfigError } from '@tributary/core'
 import {
   clusterIdSchema,
   LOG_LEVELS,
   type LogLevel,
   natsServersSchema,
+  pairNatsSettings,
   parseFlags,
   settingReader,
   settingsUsageOptions,
@@ -119,18 +119,7 @@ export function parseGatewayArgs(
   if (flags.help) return { help: true }
   const read = settingReader(settings, flags.values, env)
   const acks = read('acks')
-  const nats = read('nats') ?? null
-  const clusterId = read('clusterId') ?? null
-  if (nats !== null && clusterId === null) {
-    throw new InvalidConfigError(
-      '--nats (TRIBUTARY_NATS_URL) needs --cluster-id (TRIBUTARY_CLUSTER_ID): it names the cluster on NATS',
-    )
-  }
-  if (nats === null && clusterId !== null) {
-    throw new InvalidConfigError(
-      '--cluster-id (TRIBUTARY_CLUSTER_ID) is used with --nats (TRIBUTARY_NATS_URL) only',
-    )
-  }
+  const { nats, clusterId } = pairNatsSettings(read('nats'), read('clusterId'))
   const gateway: GatewayConfigInput = {
     ...defined('lingerMs', read('lingerMs')),
     ...defined('deliveryTimeoutMs', read('deliveryTimeoutMs')),
