@@ -69,11 +69,14 @@ const entry = (offset: number, record: unknown = { type: 'no-op' }) => ({
 
 describe('HttpControllerClient', () => {
   it('sends each command to its route, the topic name in the path', async () => {
-    const { url, seen } = await scriptedServer((request) =>
-      request.url.endsWith('/heartbeat')
-        ? { status: 200, json: { fenced: true } }
-        : { status: 200, json: { metadataOffset: 7, brokerEpoch: 5 } },
-    )
+    const partitionState = { leader: 3, leaderEpoch: 2, partitionEpoch: 4, isr: [3, 1] }
+    const { url, seen } = await scriptedServer((request) => {
+      if (request.url.endsWith('/heartbeat')) return { status: 200, json: { fenced: true } }
+      if (request.url.endsWith('/alter-partition')) {
+        return { status: 200, json: { ...partitionState, metadataOffset: 8 } }
+      }
+      return { status: 200, json: { metadataOffset: 7, brokerEpoch: 5 } }
+    })
     const client = new HttpControllerClient({ url: `${url}/` })
     expect(await client.createTopic({ name: 't', partitions: 1, replicationFactor: 1 })).toEqual({
       metadataOffset: 7,
@@ -87,6 +90,10 @@ describe('HttpControllerClient', () => {
     expect(
       await client.brokerHeartbeat({ brokerId: 3, brokerEpoch: 5, metadataOffset: 6 }),
     ).toEqual({ fenced: true })
+    const alter = { brokerEpoch: 5, topicId: 'id-t', partition: 1, leaderEpoch: 2 }
+    expect(
+      await client.alterPartition({ brokerId: 3, ...alter, partitionEpoch: 3, isr: [3, 1] }),
+    ).toEqual({ ...partitionState, metadataOffset: 8 })
     expect(seen).toEqual([
       {
         method: 'POST',
@@ -106,13 +113,18 @@ describe('HttpControllerClient', () => {
         url: '/v1/brokers/3/heartbeat',
         body: { brokerEpoch: 5, metadataOffset: 6 },
       },
+      {
+        method: 'POST',
+        url: '/v1/brokers/3/alter-partition',
+        body: { ...alter, partitionEpoch: 3, isr: [3, 1] },
+      },
     ])
 
     // A name no topic can have never leaves the process.
     for (const name of ['', '..', 'a/b']) {
       expect((await failure(client.deleteTopic(name))).code).toBe(ErrorCode.InvalidTopic)
     }
-    expect(seen).toHaveLength(6)
+    expect(seen).toHaveLength(7)
   })
 
   it('turns answers into TributaryErrors: ErrorData as sent, anything else by status', async () => {
@@ -147,6 +159,44 @@ describe('HttpControllerClient', () => {
     })
     expect(await failure(create())).toMatchObject({ code: ErrorCode.UnknownServerError })
     expect(await failure(create())).toMatchObject({ code: ErrorCode.UnknownServerError })
+  })
+
+  it('refuses an AlterPartition answer without the partition state as UNKNOWN_SERVER_ERROR', async () => {
+    const answers: Answer[] = [
+      { status: 200, json: { metadataOffset: 1 } },
+      { status: 200, json: { metadataOffset: 1, leader: 1, leaderEpoch: 0, partitionEpoch: 0 } },
+      {
+        status: 200,
+        json: { metadataOffset: 1, leader: 1, leaderEpoch: 0, partitionEpoch: 0, isr: ['1'] },
+      },
+      {
+        status: 500,
+        json: { code: 'FENCED_LEADER_EPOCH', message: 'fenced', retriable: true },
+      },
+    ]
+    const { url } = await scriptedServer((_, index) => answers[index] ?? { status: 500 })
+    const client = new HttpControllerClient({ url })
+    const alter = () =>
+      client.alterPartition({
+        brokerId: 1,
+        brokerEpoch: 1,
+        topicId: 'id',
+        partition: 0,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+        isr: [1],
+      })
+    for (let i = 0; i < 3; i++) {
+      expect(await failure(alter())).toMatchObject({
+        code: ErrorCode.UnknownServerError,
+        message: /no partition state/,
+      })
+    }
+    expect(await failure(alter())).toMatchObject({
+      code: ErrorCode.FencedLeaderEpoch,
+      message: 'fenced',
+      retriable: true,
+    })
   })
 
   it('an unreachable controller is NOT_CONTROLLER (retriable); a silent one REQUEST_TIMED_OUT', async () => {

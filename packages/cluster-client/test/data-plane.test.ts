@@ -11,12 +11,15 @@ import {
   encodeFrame,
   encodeGroupResponse,
   encodeListOffsetsResponse,
+  encodeOffsetsForLeaderEpochResponse,
   encodeProduceResponse,
+  errorToWire,
   FrameDecoder,
   type GroupRequestOf,
   groupErrorResponse,
   IsolationLevel,
   NO_ERROR,
+  type OffsetsForLeaderEpochRequest,
   type ProduceRequest,
   TributaryError,
 } from '@tributary/core'
@@ -101,6 +104,23 @@ function usualAnswer(decoded: DecodedRequest): Uint8Array {
         highWatermark: 0,
         logStartOffset: 0,
       })
+    case ApiKey.OffsetsForLeaderEpoch: {
+      // A leader at epoch 7 whose epoch 6 ended at offset 100 × partition.
+      const { request } = decoded
+      if (request.currentLeaderEpoch >= 0 && request.currentLeaderEpoch < 7) {
+        const error = new TributaryError(ErrorCode.FencedLeaderEpoch, 'leader epoch is 7')
+        return encodeOffsetsForLeaderEpochResponse(decoded.correlationId, {
+          ...errorToWire(error),
+          leaderEpoch: -1,
+          endOffset: -1,
+        })
+      }
+      return encodeOffsetsForLeaderEpochResponse(decoded.correlationId, {
+        ...NO_ERROR,
+        leaderEpoch: request.leaderEpoch,
+        endOffset: request.partition * 100,
+      })
+    }
     case ApiKey.Group: {
       const { request } = decoded
       if (request.op !== 'committed') {
@@ -305,6 +325,34 @@ describe('TcpDataPlaneConnector', () => {
     })
     const received = broker.received.find((r) => r.decoded.apiKey === ApiKey.Group)
     expect(received?.decoded.request).toEqual(request)
+    expect(broker.connections).toBe(1)
+  })
+
+  it('asks OffsetsForLeaderEpoch beside other requests, a fenced epoch coming back as data', async () => {
+    const broker = await testBroker()
+    const client = connector().connect(1, broker.endpoint)
+    const asked: OffsetsForLeaderEpochRequest = {
+      topic: 't',
+      partition: 3,
+      replicaId: 2,
+      currentLeaderEpoch: 7,
+      leaderEpoch: 6,
+    }
+    const [answered, produced, fenced] = await Promise.all([
+      client.offsetsForLeaderEpoch(asked),
+      client.produce(produce(2)),
+      client.offsetsForLeaderEpoch({ ...asked, partition: 4, currentLeaderEpoch: 5 }),
+    ])
+    expect(answered).toEqual({ ...NO_ERROR, leaderEpoch: 6, endOffset: 300 })
+    expect(produced.baseOffset).toBe(20)
+    expect(fenced).toEqual({
+      errorCode: 74,
+      errorMessage: 'leader epoch is 7',
+      leaderEpoch: -1,
+      endOffset: -1,
+    })
+    const received = broker.received.find((r) => r.decoded.apiKey === ApiKey.OffsetsForLeaderEpoch)
+    expect(received?.decoded.request).toEqual(asked)
     expect(broker.connections).toBe(1)
   })
 

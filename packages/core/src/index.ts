@@ -21,6 +21,8 @@ export {
 } from './batch/index.ts'
 export type {
   AdminResult,
+  AlterPartitionRequest,
+  AlterPartitionResult,
   AlterTopicConfigsRequest,
   BrokerHeartbeatRequest,
   BrokerHeartbeatResult,
@@ -36,6 +38,7 @@ export type {
   RegisterBrokerResult,
 } from './cluster/index.ts'
 export {
+  alterPartitionRequestSchema,
   alterTopicConfigsRequestSchema,
   brokerHeartbeatRequestSchema,
   CLIENT_ENDPOINT,
@@ -151,6 +154,8 @@ export type {
   FrameHeader,
   ListOffsetsRequest,
   ListOffsetsResponse,
+  OffsetsForLeaderEpochRequest,
+  OffsetsForLeaderEpochResponse,
   ProduceRequest,
   ProduceResponse,
   WireError,
@@ -168,6 +173,8 @@ export {
   decodeGroupResponse,
   decodeListOffsetsRequest,
   decodeListOffsetsResponse,
+  decodeOffsetsForLeaderEpochRequest,
+  decodeOffsetsForLeaderEpochResponse,
   decodeProduceRequest,
   decodeProduceResponse,
   decodeRequest,
@@ -179,6 +186,8 @@ export {
   encodeGroupResponse,
   encodeListOffsetsRequest,
   encodeListOffsetsResponse,
+  encodeOffsetsForLeaderEpochRequest,
+  encodeOffsetsForLeaderEpochResponse,
   encodeProduceRequest,
   encodeProduceResponse,
   errorFromWire,

@@ -46,6 +46,7 @@ const results: Record<ControllerOperation, unknown> = {
   alterTopicConfigs: { metadataOffset: 4 },
   registerBroker: { metadataOffset: 5, brokerEpoch: 50 },
   brokerHeartbeat: { fenced: true },
+  alterPartition: { leader: 1, leaderEpoch: 2, partitionEpoch: 7, isr: [1, 3], metadataOffset: 6 },
 }
 
 function fakeController(script: Script = (call) => results[call.operation]) {
@@ -61,6 +62,7 @@ function fakeController(script: Script = (call) => results[call.operation]) {
     alterTopicConfigs: (request) => handle('alterTopicConfigs', request),
     registerBroker: (request) => handle('registerBroker', request),
     brokerHeartbeat: (request) => handle('brokerHeartbeat', request),
+    alterPartition: (request) => handle('alterPartition', request),
   } as ControllerClient
   return { controller, calls }
 }
@@ -105,6 +107,16 @@ describe('controller requests over NATS', () => {
     expect(
       await client.brokerHeartbeat({ brokerId: 1, brokerEpoch: 50, metadataOffset: 5 }),
     ).toEqual(results.brokerHeartbeat)
+    const alter = {
+      brokerId: 1,
+      brokerEpoch: 50,
+      topicId: 'id-t',
+      partition: 2,
+      leaderEpoch: 2,
+      partitionEpoch: 6,
+      isr: [1, 3],
+    }
+    expect(await client.alterPartition(alter)).toEqual(results.alterPartition)
 
     expect(calls).toEqual([
       {
@@ -131,6 +143,7 @@ describe('controller requests over NATS', () => {
         operation: 'brokerHeartbeat',
         request: { brokerId: 1, brokerEpoch: 50, metadataOffset: 5 },
       },
+      { operation: 'alterPartition', request: alter },
     ])
   })
 
@@ -142,6 +155,11 @@ describe('controller requests over NATS', () => {
       }
       if (call.operation === 'createPartitions') {
         throw new TributaryError(ErrorCode.InvalidPartitions, 'not now', { retriable: true })
+      }
+      if (call.operation === 'alterPartition') {
+        const { partitionEpoch } = call.request as { partitionEpoch: number }
+        if (partitionEpoch === 0) throw new TributaryError(ErrorCode.FencedLeaderEpoch, 'fenced')
+        return { metadataOffset: 3, leader: 1 } // no epochs, no ISR: not an AlterPartitionResult
       }
       throw new Error('disk on fire at /var/lib/secret')
     })
@@ -161,7 +179,25 @@ describe('controller requests over NATS', () => {
     const unknown = await failure(client.deleteTopic('t'))
     expect(unknown.code).toBe(ErrorCode.UnknownServerError)
     expect(unknown.message).not.toContain('secret')
-    expect(calls).toHaveLength(3)
+    const alter = {
+      brokerId: 1,
+      brokerEpoch: 1,
+      topicId: 'id-t',
+      partition: 0,
+      leaderEpoch: 0,
+      partitionEpoch: 0,
+      isr: [1],
+    }
+    expect(await failure(client.alterPartition(alter))).toMatchObject({
+      code: ErrorCode.FencedLeaderEpoch,
+      message: 'fenced',
+      retriable: true,
+    })
+    expect(await failure(client.alterPartition({ ...alter, partitionEpoch: 1 }))).toMatchObject({
+      code: ErrorCode.UnknownServerError,
+      message: /wrong shape/,
+    })
+    expect(calls).toHaveLength(5)
   })
 
   it('waits through a failover: a request sent before anyone serves is answered', async () => {
@@ -292,6 +328,11 @@ describe('controller requests over NATS', () => {
     }
     const deleteTopic = await ask(names.controllerSubject('deleteTopic'), JSON.stringify('t'))
     expect(deleteTopic).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } })
+    const noIsr = { brokerId: 1, brokerEpoch: 1, topicId: 't', partition: 0, leaderEpoch: 0 }
+    for (const body of [noIsr, { ...noIsr, partitionEpoch: 0, isr: [] }]) {
+      const reply = await ask(names.controllerSubject('alterPartition'), JSON.stringify(body))
+      expect(reply).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } })
+    }
     const unknownOperation = names.controllerSubjects.replace('*', 'dropEverything')
     const unknown = await ask(unknownOperation, '{}')
     expect(unknown).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } })

@@ -38,6 +38,7 @@ describe('broker config', () => {
       groupMaxSessionTimeoutMs: 1_800_000,
       consumerInstanceTimeoutMs: 300_000,
       rack: null,
+      replicaLagTimeMaxMs: 30_000,
       nats: null,
       clusterId: null,
     })

@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import {
   Acks,
   CONSUMER_REPLICA_ID,
+  type ControllerClient,
+  type DataPlaneConnector,
   decodeRecordBatches,
   encodeRecordBatch,
   type FetchRequest,
@@ -19,6 +21,7 @@ import { onTestFinished } from 'vitest'
 import { GroupCoordinator, type GroupSettings } from '../src/coordinator/index.ts'
 import { DataPlaneHandler } from '../src/handler/index.ts'
 import { ReplicaManager } from '../src/replica/index.ts'
+import { ReplicaFetchers, ReplicaLeaders } from '../src/replication/index.ts'
 
 /** A fresh directory for one test, removed when the test ends. */
 export function tempDir(prefix = 'tributary-broker-'): string {
@@ -117,6 +120,7 @@ export interface ReplicaHost {
   readonly metadata: TestMetadata
   readonly replicas: ReplicaManager
   readonly handler: DataPlaneHandler
+  readonly leaders: ReplicaLeaders
   /** The handler's group coordinator (its sweep timer not started). */
   readonly coordinator: GroupCoordinator
   readonly dir: string
@@ -139,6 +143,11 @@ export function hostReplicas(
     /** The group coordinator's clock. */
     groupNow?: () => number
     groupSettings?: Partial<GroupSettings>
+    /** Followers reach leaders through it; with one, this broker follows other leaders. */
+    connector?: DataPlaneConnector
+    /** Where the leader side sends ISR changes; default: refused loudly. */
+    controller?: Pick<ControllerClient, 'alterPartition'>
+    replicaLagTimeMaxMs?: number
   } = {},
 ): ReplicaHost {
   const metadata = options.metadata ?? new TestMetadata()
@@ -161,14 +170,45 @@ export function hostReplicas(
     ...(options.groupNow === undefined ? {} : { now: options.groupNow }),
     ...(options.groupSettings === undefined ? {} : { settings: options.groupSettings }),
   })
-  const handler = new DataPlaneHandler({ replicas, logger, coordinator })
+  // One broker: no follower ever fetches, so no ISR change is asked for; one would fail loudly.
+  const leaders = new ReplicaLeaders({
+    brokerId: options.brokerId ?? 1,
+    replicas,
+    image: metadata.image,
+    controller: options.controller ?? {
+      alterPartition: () => Promise.reject(new Error('no controller in these tests')),
+    },
+    brokerEpoch: () => 0,
+    logger,
+    ...(options.replicaLagTimeMaxMs === undefined
+      ? {}
+      : { replicaLagTimeMaxMs: options.replicaLagTimeMaxMs }),
+  })
+  const fetchers =
+    options.connector === undefined
+      ? undefined
+      : new ReplicaFetchers({
+          brokerId: options.brokerId ?? 1,
+          replicas,
+          image: metadata.image,
+          connector: options.connector,
+          logger,
+        })
+  const stopSyncing = replicas.onSynced(() => {
+    leaders.onImageChanged()
+    fetchers?.sync()
+  })
+  const handler = new DataPlaneHandler({ replicas, leaders, logger, coordinator })
   const close = async () => {
+    stopSyncing()
+    await fetchers?.close()
+    leaders.stop()
     coordinator.stop()
     await handler.close()
     await replicas.close()
   }
   onTestFinished(close)
-  return { metadata, replicas, handler, coordinator, dir, close }
+  return { metadata, replicas, handler, leaders, coordinator, dir, close }
 }
 
 const encoder = new TextEncoder()

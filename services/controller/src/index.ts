@@ -16,10 +16,12 @@ export {
 export type { ControllerOptions, MetadataPage } from './controller/index.ts'
 export {
   Controller,
+  DEFAULT_REPLICATION_FACTOR_CONFIG,
   DEFAULT_SESSION_CHECK_INTERVAL_MS,
   DEFAULT_SESSION_TIMEOUT_MS,
   MAX_PARTITIONS_PER_REQUEST,
-  MAX_SUPPORTED_REPLICATION_FACTOR,
+  MIN_INSYNC_REPLICAS_CONFIG,
+  USE_DEFAULT_REPLICATION_FACTOR,
 } from './controller/index.ts'
 export type { AppDeps } from './http/index.ts'
 export {

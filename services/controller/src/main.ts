@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     logger,
     sessionTimeoutMs: config.sessionTimeoutMs,
     ...(config.clusterId === null ? {} : { clusterId: config.clusterId }),
+    defaultReplicationFactor: config.defaultReplicationFactor ?? undefined,
+    minInsyncReplicas: config.minInsyncReplicas ?? undefined,
   })
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })

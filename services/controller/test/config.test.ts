@@ -20,6 +20,8 @@ describe('parseControllerConfig', () => {
       leaseMs: 3_000,
       nats: null,
       clusterId: null,
+      defaultReplicationFactor: null,
+      minInsyncReplicas: null,
     })
     const env = {
       TRIBUTARY_DATA_DIR: '/env/data',
@@ -62,6 +64,18 @@ describe('parseControllerConfig', () => {
     expect(configOf(['--lease-ms', '1500'], { CONTROLLER_LEASE_MS: '9000' }).leaseMs).toBe(1500)
   })
 
+  it('reads the cluster defaults for replication', () => {
+    expect(
+      configOf(['--default-replication-factor', '3', '--min-insync-replicas=2']),
+    ).toMatchObject({ defaultReplicationFactor: 3, minInsyncReplicas: 2 })
+    const env = { CONTROLLER_DEFAULT_REPLICATION_FACTOR: '2', CONTROLLER_MIN_INSYNC_REPLICAS: '1' }
+    expect(configOf([], env)).toMatchObject({ defaultReplicationFactor: 2, minInsyncReplicas: 1 })
+    expect(configOf(['--min-insync-replicas', '2'], env)).toMatchObject({
+      defaultReplicationFactor: 2,
+      minInsyncReplicas: 2,
+    })
+  })
+
   it('refuses bad values and unknown flags with INVALID_CONFIG naming them', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--port', '70000'], {}, /--port=70000/],
@@ -76,6 +90,9 @@ describe('parseControllerConfig', () => {
       [[], { TRIBUTARY_CLUSTER_ID: 'no spaces' }, /TRIBUTARY_CLUSTER_ID=no spaces: cluster id/],
       [['--cluster-id', 'x'.repeat(65)], {}, /--cluster-id/],
       [['--nats', 'nats://a:4222'], {}, /needs --cluster-id/],
+      [['--default-replication-factor', '0'], {}, /--default-replication-factor=0/],
+      [[], { CONTROLLER_DEFAULT_REPLICATION_FACTOR: 'three' }, /CONTROLLER_DEFAULT_REPLICATION/],
+      [['--min-insync-replicas', '1.5'], {}, /--min-insync-replicas=1\.5/],
     ]
     for (const [argv, env, message] of cases) {
       expect(() => parseControllerConfig(argv, env)).toThrow(

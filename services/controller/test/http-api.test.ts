@@ -67,6 +67,61 @@ describe('controller HTTP API', () => {
     })
   })
 
+  it('serves AlterPartition to HttpControllerClient; refusals come back with their codes', async () => {
+    const { controller, log } = await startController()
+    const epoch1 = await addBroker(controller, 1)
+    const epoch2 = await addBroker(controller, 2)
+    const { url } = await serveController(controller)
+    const client = new HttpControllerClient({ url })
+    await client.createTopic({ name: 'r', partitions: 1, replicationFactor: 2 })
+    const topicId = controller.image.topic('r')?.topicId ?? ''
+    const ask = { brokerId: 1, brokerEpoch: epoch1, topicId, partition: 0, leaderEpoch: 0 }
+
+    const shrunk = await client.alterPartition({ ...ask, partitionEpoch: 0, isr: [1] })
+    expect(shrunk).toEqual({
+      leader: 1,
+      leaderEpoch: 0,
+      partitionEpoch: 1,
+      isr: [1],
+      metadataOffset: await log.lastOffset(),
+    })
+    expect(controller.image.partition('r', 0)?.isr).toEqual([1])
+
+    const refusals: [Promise<unknown>, string][] = [
+      [
+        client.alterPartition({ ...ask, partitionEpoch: 0, isr: [1, 2] }),
+        ErrorCode.InvalidUpdateVersion,
+      ],
+      [
+        client.alterPartition({
+          ...ask,
+          brokerId: 2,
+          brokerEpoch: epoch2,
+          partitionEpoch: 1,
+          isr: [2],
+        }),
+        ErrorCode.NotLeaderOrFollower,
+      ],
+      [
+        client.alterPartition({ ...ask, brokerEpoch: 0, partitionEpoch: 1, isr: [1] }),
+        ErrorCode.StaleBrokerEpoch,
+      ],
+      [
+        client.alterPartition({ ...ask, topicId: 'nope', partitionEpoch: 1, isr: [1] }),
+        ErrorCode.UnknownTopicOrPartition,
+      ],
+    ]
+    for (const [promise, code] of refusals) {
+      const error = await promise.then(
+        () => expect.unreachable('expected a refusal'),
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(TributaryError)
+      expect(error).toMatchObject({ code })
+    }
+    expect(controller.image.partition('r', 0)?.partitionEpoch).toBe(1)
+  })
+
   it('maps error codes to HTTP statuses and answers ErrorData bodies', async () => {
     const { controller } = await startController()
     await addBroker(controller, 1)
@@ -112,6 +167,19 @@ describe('controller HTTP API', () => {
         fetch(`${url}/v1/brokers/9/heartbeat`, json({ brokerEpoch: 0, metadataOffset: 0 })),
         500,
         ErrorCode.StaleBrokerEpoch,
+      ],
+      [
+        fetch(`${url}/v1/brokers/x/alter-partition`, json({ isr: [1] })),
+        400,
+        ErrorCode.InvalidRequest,
+      ],
+      [
+        fetch(
+          `${url}/v1/brokers/1/alter-partition`,
+          json({ brokerId: 1, brokerEpoch: 0, topicId: 't', partition: 0 }),
+        ),
+        400,
+        ErrorCode.InvalidRequest,
       ],
       [fetch(`${url}/v1/metadata?from=-1`), 400, ErrorCode.InvalidRequest],
       [fetch(`${url}/v1/metadata?wait=600000`), 400, ErrorCode.InvalidRequest],

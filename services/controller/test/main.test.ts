@@ -107,12 +107,27 @@ describe('controller main.ts', () => {
       TRIBUTARY_DATA_DIR: dataDir,
       CONTROLLER_PORT: '0',
       CONTROLLER_ID: 'c-again',
+      CONTROLLER_DEFAULT_REPLICATION_FACTOR: '3',
+      CONTROLLER_MIN_INSYNC_REPLICAS: '2',
     })
     const again = await listening(second)
     await eventually(async () => (await health(again)).active === true)
     const after = (await (await fetch(`${again}/v1/metadata?from=0`)).json()) as typeof before
     expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries)
     expect(after.entries.filter((e) => e.record.type === 'cluster')).toHaveLength(1)
+    // The cluster defaults it was started with, written as it took up its term.
+    expect(after.entries.filter((e) => e.record.type === 'config').map((e) => e.record)).toEqual(
+      [
+        ['default.replication.factor', '3'],
+        ['min.insync.replicas', '2'],
+      ].map(([name, value]) => ({
+        type: 'config',
+        resourceType: 'cluster',
+        resourceName: '',
+        name,
+        value,
+      })),
+    )
     second.child.kill('SIGINT')
     expect(await second.exited).toBe(0)
   })
@@ -122,7 +137,10 @@ describe('controller main.ts', () => {
     const bad = runMain(['--port', 'ninety'])
     const unknown = runMain(['--colour', 'blue'])
     expect(await help.exited).toBe(0)
-    expect(help.lines.map((l) => l.text).join('\n')).toMatch(/--node-id\s+CONTROLLER_ID/)
+    const usage = help.lines.map((l) => l.text).join('\n')
+    expect(usage).toMatch(/--node-id\s+CONTROLLER_ID/)
+    expect(usage).toMatch(/--default-replication-factor\s+CONTROLLER_DEFAULT_REPLICATION_FACTOR/)
+    expect(usage).toMatch(/--min-insync-replicas\s+CONTROLLER_MIN_INSYNC_REPLICAS/)
     expect(await bad.exited).toBe(2)
     expect(bad.stderr()).toMatch(/--port=ninety/)
     expect(await unknown.exited).toBe(2)

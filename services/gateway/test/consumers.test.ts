@@ -110,6 +110,7 @@ class ScriptedGroups implements DataPlaneConnector {
       produce: unused,
       fetch: unused,
       listOffsets: unused,
+      offsetsForLeaderEpoch: unused,
       group: async (request) => {
         this.requests.push(request)
         const next = this.script.shift() ?? {

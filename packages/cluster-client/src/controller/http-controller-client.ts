@@ -1,5 +1,7 @@
 import {
   type AdminResult,
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
   type AlterTopicConfigsRequest,
   type BrokerHeartbeatRequest,
   type BrokerHeartbeatResult,
@@ -62,6 +64,13 @@ export class HttpControllerClient implements ControllerClient {
     return { fenced }
   }
 
+  async alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult> {
+    const { brokerId, ...body } = request
+    const path = `/v1/brokers/${encodeURIComponent(String(brokerId))}/alter-partition`
+    const answer = await this.#transport.request('POST', path, { body })
+    return alterPartitionResult(answer, this.#where())
+  }
+
   async #admin(method: string, path: string, body?: unknown): Promise<AdminResult> {
     const answer = await this.#transport.request(method, path, { body })
     return adminResult(answer, this.#where())
@@ -79,6 +88,28 @@ export class HttpControllerClient implements ControllerClient {
 function topicPath(name: string): string {
   validateTopicName(name)
   return `/v1/topics/${encodeURIComponent(name)}`
+}
+
+/** The partition's state as the controller answered it; UNKNOWN_SERVER_ERROR if misshapen. */
+function alterPartitionResult(answer: unknown, where: string): AlterPartitionResult {
+  const { metadataOffset } = adminResult(answer, where)
+  const { leader, leaderEpoch, partitionEpoch, isr } = answer as Record<string, unknown>
+  if (
+    !Number.isInteger(leader) ||
+    !Number.isInteger(leaderEpoch) ||
+    !Number.isInteger(partitionEpoch) ||
+    !Array.isArray(isr) ||
+    !isr.every((id) => Number.isInteger(id))
+  ) {
+    throw unexpected(where, 'no partition state')
+  }
+  return {
+    leader: leader as number,
+    leaderEpoch: leaderEpoch as number,
+    partitionEpoch: partitionEpoch as number,
+    isr: isr as number[],
+    metadataOffset,
+  }
 }
 
 function adminResult(answer: unknown, where: string): AdminResult {

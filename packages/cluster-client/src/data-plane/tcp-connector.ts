@@ -7,11 +7,13 @@ import {
   decodeFetchResponse,
   decodeGroupResponse,
   decodeListOffsetsResponse,
+  decodeOffsetsForLeaderEpochResponse,
   decodeProduceResponse,
   ErrorCode,
   encodeFetchRequest,
   encodeGroupRequest,
   encodeListOffsetsRequest,
+  encodeOffsetsForLeaderEpochRequest,
   encodeProduceRequest,
   type FetchRequest,
   type FetchResponse,
@@ -23,6 +25,8 @@ import {
   type ListOffsetsResponse,
   type Logger,
   NO_ERROR,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
   type ProduceRequest,
   type ProduceResponse,
   silentLogger,
@@ -105,6 +109,19 @@ export class TcpDataPlaneClient implements DataPlaneClient {
       correlationId,
       frame,
       decodeListOffsetsResponse,
+      this.#requestTimeoutMs,
+    )
+  }
+
+  async offsetsForLeaderEpoch(
+    request: OffsetsForLeaderEpochRequest,
+  ): Promise<OffsetsForLeaderEpochResponse> {
+    const correlationId = this.#correlationId()
+    const frame = encodeOffsetsForLeaderEpochRequest(correlationId, request)
+    return this.#connect().request(
+      correlationId,
+      frame,
+      decodeOffsetsForLeaderEpochResponse,
       this.#requestTimeoutMs,
     )
   }

@@ -13,6 +13,7 @@ const topicName = z.string()
 export const createTopicRequestSchema = z.strictObject({
   name: topicName,
   partitions: z.number().int(),
+  /** Replicas per partition; -1 asks for the cluster's `default.replication.factor`, as in Kafka. */
   replicationFactor: z.number().int(),
   /** Kafka-named overrides, values as strings. */
   configs: z.record(z.string(), z.string()).default({}),
@@ -49,11 +50,29 @@ export const brokerHeartbeatRequestSchema = z.strictObject({
   metadataOffset: z.number().int().min(-1),
 })
 
+/**
+ * Kafka's AlterPartition (KIP-497): the leader of a partition asks to change its ISR, shrinking
+ * it when a follower lags past `replica.lag.time.max.ms` or expanding it once a follower caught
+ * up. The leader names the leader epoch and partition epoch it saw, so a change computed on a
+ * stale view is refused (FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION) instead of applied.
+ */
+export const alterPartitionRequestSchema = z.strictObject({
+  brokerId: z.number().int().min(0),
+  brokerEpoch: z.number().int().min(0),
+  topicId: z.string().min(1),
+  partition: z.number().int().min(0),
+  leaderEpoch: z.number().int().min(0),
+  partitionEpoch: z.number().int().min(0),
+  /** The ISR wanted: must hold the leader; every member a replica, every added one unfenced. */
+  isr: z.array(z.number().int().min(0)).min(1),
+})
+
 export type CreateTopicRequest = z.input<typeof createTopicRequestSchema>
 export type CreatePartitionsRequest = z.input<typeof createPartitionsRequestSchema>
 export type AlterTopicConfigsRequest = z.input<typeof alterTopicConfigsRequestSchema>
 export type RegisterBrokerRequest = z.input<typeof registerBrokerRequestSchema>
 export type BrokerHeartbeatRequest = z.input<typeof brokerHeartbeatRequestSchema>
+export type AlterPartitionRequest = z.input<typeof alterPartitionRequestSchema>
 
 export interface AdminResult {
   /** Offset of the last metadata record the change appended (the current end when none). */
@@ -69,6 +88,14 @@ export interface BrokerHeartbeatResult {
   readonly fenced: boolean
 }
 
+/** The partition as it is once the change has been appended (its leader may have changed). */
+export interface AlterPartitionResult extends AdminResult {
+  readonly leader: number
+  readonly leaderEpoch: number
+  readonly partitionEpoch: number
+  readonly isr: readonly number[]
+}
+
 /**
  * The active controller as its callers see it: in-process in combined mode, over the network
  * otherwise. Failures are TributaryErrors (NOT_CONTROLLER when asked a standby,
@@ -81,4 +108,5 @@ export interface ControllerClient {
   alterTopicConfigs(request: AlterTopicConfigsRequest): Promise<AdminResult>
   registerBroker(request: RegisterBrokerRequest): Promise<RegisterBrokerResult>
   brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<BrokerHeartbeatResult>
+  alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult>
 }

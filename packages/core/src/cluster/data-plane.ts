@@ -5,6 +5,8 @@ import type {
   FetchResponse,
   ListOffsetsRequest,
   ListOffsetsResponse,
+  OffsetsForLeaderEpochRequest,
+  OffsetsForLeaderEpochResponse,
   ProduceRequest,
   ProduceResponse,
 } from '../protocol/index.ts'
@@ -19,6 +21,10 @@ export interface DataPlaneClient {
   produce(request: ProduceRequest): Promise<ProduceResponse>
   fetch(request: FetchRequest): Promise<FetchResponse>
   listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse>
+  /** Where a leader epoch ends in the leader's log: how a follower finds where to truncate. */
+  offsetsForLeaderEpoch(
+    request: OffsetsForLeaderEpochRequest,
+  ): Promise<OffsetsForLeaderEpochResponse>
   /**
    * An operation of the group coordinator this broker runs for the groups whose
    * `__consumer_offsets` partition it leads; failures (NOT_COORDINATOR …) come back in the response.

@@ -1,5 +1,7 @@
 export type {
   AdminResult,
+  AlterPartitionRequest,
+  AlterPartitionResult,
   AlterTopicConfigsRequest,
   BrokerHeartbeatRequest,
   BrokerHeartbeatResult,
@@ -10,6 +12,7 @@ export type {
   RegisterBrokerResult,
 } from './controller-api.ts'
 export {
+  alterPartitionRequestSchema,
   alterTopicConfigsRequestSchema,
   brokerHeartbeatRequestSchema,
   createPartitionsRequestSchema,

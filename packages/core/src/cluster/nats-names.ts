@@ -29,6 +29,7 @@ export type ControllerOperation =
   | 'alterTopicConfigs'
   | 'registerBroker'
   | 'brokerHeartbeat'
+  | 'alterPartition'
 
 /** The NATS names of one cluster. */
 export interface NatsNames {

@@ -18,6 +18,7 @@ export const ErrorCode = {
   NetworkException: 'NETWORK_EXCEPTION',
   InvalidTopic: 'INVALID_TOPIC_EXCEPTION',
   NotEnoughReplicas: 'NOT_ENOUGH_REPLICAS',
+  NotEnoughReplicasAfterAppend: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
   UnsupportedVersion: 'UNSUPPORTED_VERSION',
   TopicAlreadyExists: 'TOPIC_ALREADY_EXISTS',
   InvalidPartitions: 'INVALID_PARTITIONS',
@@ -44,6 +45,8 @@ export const ErrorCode = {
   InvalidCommitOffsetSize: 'INVALID_COMMIT_OFFSET_SIZE',
   MemberIdExists: 'MEMBER_ID_EXISTS',
   IllegalConsumerState: 'ILLEGAL_CONSUMER_STATE',
+  IneligibleReplica: 'INELIGIBLE_REPLICA',
+  InvalidUpdateVersion: 'INVALID_UPDATE_VERSION',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -68,6 +71,7 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   NETWORK_EXCEPTION: { kafkaCode: 13, retriable: true },
   INVALID_TOPIC_EXCEPTION: { kafkaCode: 17, retriable: false },
   NOT_ENOUGH_REPLICAS: { kafkaCode: 19, retriable: true },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { kafkaCode: 20, retriable: true },
   UNSUPPORTED_VERSION: { kafkaCode: 35, retriable: false },
   TOPIC_ALREADY_EXISTS: { kafkaCode: 36, retriable: false },
   INVALID_PARTITIONS: { kafkaCode: 37, retriable: false },
@@ -103,6 +107,10 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MEMBER_ID_EXISTS: { kafkaCode: -1, retriable: false },
   // Subscribing and assigning mixed on one instance (the REST Proxy's 40903); Kafka's client throws.
   ILLEGAL_CONSUMER_STATE: { kafkaCode: -1, retriable: false },
+  // An ISR change adds a replica that is fenced or not a replica of the partition.
+  INELIGIBLE_REPLICA: { kafkaCode: 107, retriable: false },
+  // An ISR change based on a partition epoch that is no longer current.
+  INVALID_UPDATE_VERSION: { kafkaCode: 108, retriable: false },
 }
 
 /** How an error travels between processes. */

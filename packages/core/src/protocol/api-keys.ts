@@ -3,11 +3,9 @@
  * API keys, so a Kafka user recognises them in a packet capture; the bodies are Tributary's own,
  * simpler layouts (one partition per request), drawn in each API's file.
  *
- * Reserved for later, with Kafka's numbers: OffsetsForLeaderEpoch = 23 (a follower's truncation
- * after a leader change). The consumer-group operations are one API of Tributary's own, Group:
- * the coordinator computes assignments and tracks positions itself (as in KIP-848), so Kafka's
- * JoinGroup/SyncGroup handshake has no counterpart.
- * Cluster metadata is not here: it comes from the metadata log.
+ * The consumer-group operations are one API of Tributary's own, Group: the coordinator computes
+ * assignments and tracks positions itself (as in KIP-848), so Kafka's JoinGroup/SyncGroup
+ * handshake has no counterpart. Cluster metadata is not here: it comes from the metadata log.
  */
 import { ErrorCode, TributaryError } from '../errors/index.ts'
 
@@ -15,6 +13,8 @@ export const ApiKey = {
   Produce: 0,
   Fetch: 1,
   ListOffsets: 2,
+  /** A follower asks where its latest leader epoch ends in the leader's log, to truncate there. */
+  OffsetsForLeaderEpoch: 23,
   /**
    * Tributary's own: every group-coordinator operation in one API with JSON bodies (see
    * group.ts). Outside Kafka's range, so no Kafka tool mistakes it for one of its group APIs.
@@ -34,6 +34,7 @@ export const apiVersions: Readonly<Record<ApiKey, ApiVersionRange>> = {
   [ApiKey.Produce]: { min: 0, max: 0 },
   [ApiKey.Fetch]: { min: 0, max: 0 },
   [ApiKey.ListOffsets]: { min: 0, max: 0 },
+  [ApiKey.OffsetsForLeaderEpoch]: { min: 0, max: 0 },
   [ApiKey.Group]: { min: 0, max: 0 },
 }
 

@@ -34,6 +34,16 @@ export {
   encodeListOffsetsResponse,
   OffsetSpec,
 } from './list-offsets.ts'
+export type {
+  OffsetsForLeaderEpochRequest,
+  OffsetsForLeaderEpochResponse,
+} from './offsets-for-leader-epoch.ts'
+export {
+  decodeOffsetsForLeaderEpochRequest,
+  decodeOffsetsForLeaderEpochResponse,
+  encodeOffsetsForLeaderEpochRequest,
+  encodeOffsetsForLeaderEpochResponse,
+} from './offsets-for-leader-epoch.ts'
 export type { ProduceRequest, ProduceResponse } from './produce.ts'
 export {
   Acks,

@@ -12,6 +12,11 @@ import type { Frame, FrameHeader } from './frame.ts'
 import { decodeGroupRequest, encodeGroupResponse, groupErrorResponse } from './group.ts'
 import type { ListOffsetsRequest } from './list-offsets.ts'
 import { decodeListOffsetsRequest, encodeListOffsetsResponse } from './list-offsets.ts'
+import type { OffsetsForLeaderEpochRequest } from './offsets-for-leader-epoch.ts'
+import {
+  decodeOffsetsForLeaderEpochRequest,
+  encodeOffsetsForLeaderEpochResponse,
+} from './offsets-for-leader-epoch.ts'
 import type { ProduceRequest } from './produce.ts'
 import { decodeProduceRequest, encodeProduceResponse } from './produce.ts'
 
@@ -27,6 +32,7 @@ export type DecodedRequest =
   | Decoded<typeof ApiKey.Produce, ProduceRequest>
   | Decoded<typeof ApiKey.Fetch, FetchRequest>
   | Decoded<typeof ApiKey.ListOffsets, ListOffsetsRequest>
+  | Decoded<typeof ApiKey.OffsetsForLeaderEpoch, OffsetsForLeaderEpochRequest>
   | Decoded<typeof ApiKey.Group, GroupRequest>
 
 /**
@@ -50,6 +56,10 @@ export function decodeRequest(frame: Frame): DecodedRequest {
       const request = decodeListOffsetsRequest(frame)
       return { apiKey: ApiKey.ListOffsets, apiVersion, correlationId, request }
     }
+    case ApiKey.OffsetsForLeaderEpoch: {
+      const request = decodeOffsetsForLeaderEpochRequest(frame)
+      return { apiKey: ApiKey.OffsetsForLeaderEpoch, apiVersion, correlationId, request }
+    }
     case ApiKey.Group:
       return { apiKey: ApiKey.Group, apiVersion, correlationId, request: decodeGroupRequest(frame) }
     default:
@@ -59,10 +69,10 @@ export function decodeRequest(frame: Frame): DecodedRequest {
 
 /**
  * A response to the request with `header` that reports only `error` (mapped by
- * {@link errorToWire}): offsets -1, no records. It is what a server sends when decoding or serving
- * a request fails, UNSUPPORTED_VERSION included (the response is written at the version this
- * build speaks, which its header states). An unknown apiKey has no response shape: the server
- * should close the connection, as Kafka does; this throws INVALID_REQUEST for it.
+ * {@link errorToWire}): offsets and epochs -1, no records. It is what a server sends when decoding
+ * or serving a request fails, UNSUPPORTED_VERSION included (the response is written at the
+ * version this build speaks, which its header states). An unknown apiKey has no response shape:
+ * the server should close the connection, as Kafka does; this throws INVALID_REQUEST for it.
  */
 export function encodeErrorResponse(header: FrameHeader, error: unknown): Uint8Array {
   const wire = errorToWire(error)
@@ -89,6 +99,12 @@ export function encodeErrorResponse(header: FrameHeader, error: unknown): Uint8A
         offset: -1,
         highWatermark: -1,
         logStartOffset: -1,
+      })
+    case ApiKey.OffsetsForLeaderEpoch:
+      return encodeOffsetsForLeaderEpochResponse(correlationId, {
+        ...wire,
+        leaderEpoch: -1,
+        endOffset: -1,
       })
     case ApiKey.Group:
       return encodeGroupResponse(correlationId, groupErrorResponse(error))

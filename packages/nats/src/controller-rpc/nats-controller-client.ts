@@ -8,6 +8,8 @@ import {
 } from '@nats-io/nats-core'
 import {
   type AdminResult,
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
   type AlterTopicConfigsRequest,
   type BrokerHeartbeatRequest,
   type BrokerHeartbeatResult,
@@ -26,6 +28,7 @@ import {
 import type * as z from 'zod'
 import {
   adminResultSchema,
+  alterPartitionResultSchema,
   brokerHeartbeatResultSchema,
   type DecodedReply,
   decodeReply,
@@ -123,6 +126,10 @@ export class NatsControllerClient implements ControllerClient {
 
   async brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<BrokerHeartbeatResult> {
     return this.#call('brokerHeartbeat', request, brokerHeartbeatResultSchema)
+  }
+
+  async alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult> {
+    return this.#call('alterPartition', request, alterPartitionResultSchema)
   }
 
   /** Sends until the active controller answers or the deadline passes (see the class comment). */

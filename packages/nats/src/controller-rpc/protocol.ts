@@ -6,10 +6,12 @@
  * the JSON of the operation's request as core's schema takes it as input (`deleteTopic` sends
  * `{name}`); the reply body is the JSON of a {@link ControllerReply}:
  *
- *   {"ok": true,  "result": <AdminResult | RegisterBrokerResult | BrokerHeartbeatResult>}
+ *   {"ok": true,  "result": <AdminResult | RegisterBrokerResult | BrokerHeartbeatResult |
+ *                             AlterPartitionResult>}
  *   {"ok": false, "error": {"code": "TOPIC_ALREADY_EXISTS", "message": "...", "retriable": false}}
  */
 import {
+  alterPartitionRequestSchema,
   alterTopicConfigsRequestSchema,
   brokerHeartbeatRequestSchema,
   type ControllerOperation,
@@ -38,6 +40,7 @@ export const requestSchemas = {
   alterTopicConfigs: alterTopicConfigsRequestSchema,
   registerBroker: registerBrokerRequestSchema,
   brokerHeartbeat: brokerHeartbeatRequestSchema,
+  alterPartition: alterPartitionRequestSchema,
 } as const satisfies Record<ControllerOperation, z.ZodType>
 
 /** Every controller operation, in a fixed order (the keys of {@link requestSchemas}). */
@@ -49,6 +52,12 @@ export const registerBrokerResultSchema = adminResultSchema.extend({
   brokerEpoch: z.number().int(),
 })
 export const brokerHeartbeatResultSchema = z.object({ fenced: z.boolean() })
+export const alterPartitionResultSchema = adminResultSchema.extend({
+  leader: z.number().int(),
+  leaderEpoch: z.number().int(),
+  partitionEpoch: z.number().int(),
+  isr: z.array(z.number().int()),
+})
 
 const replySchema = z.union([
   z.object({ ok: z.literal(true), result: z.unknown() }),

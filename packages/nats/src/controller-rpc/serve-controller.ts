@@ -143,6 +143,8 @@ async function perform(
       return controller.registerBroker(parseRequest(requestSchemas.registerBroker, body))
     case 'brokerHeartbeat':
       return controller.brokerHeartbeat(parseRequest(requestSchemas.brokerHeartbeat, body))
+    case 'alterPartition':
+      return controller.alterPartition(parseRequest(requestSchemas.alterPartition, body))
   }
 }
 

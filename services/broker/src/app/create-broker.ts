@@ -3,10 +3,12 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
+import { TcpDataPlaneConnector } from '@tributary/cluster-client'
 import {
   CLIENT_ENDPOINT,
   type ControllerClient,
   type DataPlaneClient,
+  type DataPlaneConnector,
   INTERNAL_ENDPOINT,
   type Logger,
   MetadataFollower,
@@ -22,6 +24,7 @@ import { DataPlaneHandler } from '../handler/index.ts'
 import { type BrokerHealth, createHttpApp } from '../http/index.ts'
 import { type BrokerMetrics, createBrokerMetrics, instrumentDataPlane } from '../metrics/index.ts'
 import { ReplicaManager } from '../replica/index.ts'
+import { ReplicaFetchers, ReplicaLeaders } from '../replication/index.ts'
 import { DataPlaneServer } from '../server/index.ts'
 
 /** The broker's config as createBroker takes it; the group settings default when left out. */
@@ -39,6 +42,8 @@ export type BrokerSettings = Pick<
 > & {
   /** The rack the broker registers with, for rack-aware placement; null or absent: none. */
   readonly rack?: string | null
+  /** Kafka's replica.lag.time.max.ms: a follower not caught up for this long leaves the ISR. */
+  readonly replicaLagTimeMaxMs?: number
 } & Partial<GroupSettings>
 
 export interface BrokerDeps {
@@ -52,6 +57,8 @@ export interface BrokerDeps {
   readonly initialImage?: MetadataImage
   /** Unique per process start; random by default. */
   readonly incarnationId?: string
+  /** How followers reach their leaders; default a TCP connector of its own (closed on stop). */
+  readonly connector?: DataPlaneConnector
   /** Wall clock for the logs and the group coordinator. Default Date.now. */
   readonly now?: () => number
 }
@@ -63,6 +70,10 @@ export interface BrokerAddresses {
 
 export interface Broker {
   readonly replicas: ReplicaManager
+  /** The leader side of replication (high watermarks, ISR changes). */
+  readonly leaders: ReplicaLeaders
+  /** The follower side: fetch loops from other brokers' leaders. */
+  readonly fetchers: ReplicaFetchers
   readonly follower: MetadataFollower
   /** The request handler, instrumented: what the TCP server serves, and combined mode calls. */
   readonly dataPlane: DataPlaneClient
@@ -96,6 +107,27 @@ export function createBroker(deps: BrokerDeps): Broker {
     logger,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   })
+  // Declared next: the session is built after the handler it reports for.
+  const leaders = new ReplicaLeaders({
+    brokerId: config.brokerId,
+    replicas,
+    image: follower.image,
+    controller: deps.controller,
+    brokerEpoch: () => session.brokerEpoch,
+    ...(config.replicaLagTimeMaxMs === undefined
+      ? {}
+      : { replicaLagTimeMaxMs: config.replicaLagTimeMaxMs }),
+    logger,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  })
+  const ownConnector = deps.connector === undefined ? new TcpDataPlaneConnector() : undefined
+  const fetchers = new ReplicaFetchers({
+    brokerId: config.brokerId,
+    replicas,
+    image: follower.image,
+    connector: deps.connector ?? (ownConnector as TcpDataPlaneConnector),
+    logger,
+  })
   // Commits are appended through the handler's own produce path (declared next: the
   // coordinator calls it only once requests arrive).
   const coordinator = new GroupCoordinator({
@@ -106,7 +138,7 @@ export function createBroker(deps: BrokerDeps): Broker {
     logger,
     ...(deps.now === undefined ? {} : { now: deps.now }),
   })
-  const handler = new DataPlaneHandler({ replicas, logger, coordinator })
+  const handler = new DataPlaneHandler({ replicas, leaders, logger, coordinator })
   const metrics = createBrokerMetrics({
     hostedPartitions: () => replicas.replicas.length,
     ledPartitions: () => replicas.ledPartitions.length,
@@ -153,6 +185,7 @@ export function createBroker(deps: BrokerDeps): Broker {
   let retentionTimer: NodeJS.Timeout | undefined
   let catchUpTimer: NodeJS.Timeout | undefined
   let stopFollowing: (() => void) | undefined
+  let stopReplicating: (() => void) | undefined
   let stopping: Promise<void> | undefined
 
   /** Once the image has reached the log's end as of now, directories it does not assign are strays. */
@@ -173,6 +206,8 @@ export function createBroker(deps: BrokerDeps): Broker {
 
   return {
     replicas,
+    leaders,
+    fetchers,
     follower,
     dataPlane,
     http,
@@ -187,7 +222,12 @@ export function createBroker(deps: BrokerDeps): Broker {
       follower.start(deps.metadata, (error) =>
         logger.error({ err: error }, 'metadata follower failed'),
       )
+      stopReplicating = replicas.onSynced(() => {
+        leaders.onImageChanged()
+        fetchers.sync()
+      })
       stopFollowing = replicas.follow(follower)
+      leaders.start()
       void removeStraysOnceCaughtUp().catch((error: unknown) =>
         logger.error({ err: error }, 'could not remove stray replicas'),
       )
@@ -215,6 +255,10 @@ export function createBroker(deps: BrokerDeps): Broker {
         // Stop accepting and drain; closing the handler answers long-polling fetches at once.
         await Promise.all([server.close(), handler.close()])
         await session.stop()
+        stopReplicating?.()
+        leaders.stop()
+        await fetchers.close()
+        await ownConnector?.close()
         stopFollowing?.()
         follower.stop()
         await closeHttp(httpServer)

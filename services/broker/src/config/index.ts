@@ -16,6 +16,7 @@ import {
   DEFAULT_GROUP_MAX_SESSION_TIMEOUT_MS,
   DEFAULT_GROUP_MIN_SESSION_TIMEOUT_MS,
 } from '../coordinator/index.ts'
+import { DEFAULT_REPLICA_LAG_TIME_MAX_MS } from '../replication/index.ts'
 
 export const DEFAULT_BROKER_ID = 1
 export const DEFAULT_BROKER_PORT = 9092
@@ -56,6 +57,8 @@ export interface BrokerConfig {
   readonly consumerInstanceTimeoutMs: number
   /** The rack registered with the controller, for rack-aware placement; null: none. */
   readonly rack: string | null
+  /** Kafka's replica.lag.time.max.ms: a follower not caught up for this long leaves the ISR. */
+  readonly replicaLagTimeMaxMs: number
   /**
    * The NATS servers of the control plane: the broker registers and heartbeats over NATS
    * request/reply and follows the metadata stream. Null: the controller at {@link controllerUrl}.
@@ -101,6 +104,10 @@ const options = {
   'consumer-instance-timeout-ms': {
     env: 'BROKER_CONSUMER_INSTANCE_TIMEOUT_MS',
     default: String(DEFAULT_CONSUMER_INSTANCE_TIMEOUT_MS),
+  },
+  'replica-lag-time-max-ms': {
+    env: 'BROKER_REPLICA_LAG_TIME_MAX_MS',
+    default: String(DEFAULT_REPLICA_LAG_TIME_MAX_MS),
   },
 } as const
 
@@ -210,6 +217,13 @@ export function parseBrokerConfig(
         0x7fff_ffff,
       ),
       rack: get('rack') ?? null,
+      replicaLagTimeMaxMs: integer(
+        'replica-lag-time-max-ms',
+        get('replica-lag-time-max-ms'),
+        DEFAULT_REPLICA_LAG_TIME_MAX_MS,
+        1,
+        0x7fff_ffff,
+      ),
       nats,
       clusterId,
     },

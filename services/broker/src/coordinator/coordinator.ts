@@ -12,7 +12,6 @@ import {
   silentLogger,
   TributaryError,
 } from '@tributary/core'
-import { commitIfSoleReplica } from '../handler/sole-replica.ts'
 import type { LedPartition, ReplicaManager } from '../replica/index.ts'
 import { ConsumerGroup } from './group.ts'
 import { OffsetsPartition } from './offsets-partition.ts'
@@ -275,7 +274,6 @@ export class GroupCoordinator {
   async #load(state: OffsetsPartition, led: LedPartition) {
     await Promise.allSettled([...(this.#appending.get(state.partition) ?? [])])
     const log = await led.replica.ready()
-    commitIfSoleReplica(log, led, this.#replicas.brokerId)
     const started = this.#now()
     const applied = await replayOffsets(
       log,

@@ -88,7 +88,7 @@ export interface ReplayedCommit {
 }
 
 /**
- * Reads `log` from its start to its high watermark and hands every offset commit to `apply`
+ * Reads `log` from its start to its end and hands every offset commit to `apply`
  * in log order. Records of other kinds (Kafka's group metadata) are skipped, as are records
  * that do not decode (logged). Yields to the event loop between reads, so a long replay does
  * not stall the broker. Returns the number of commits applied.
@@ -98,7 +98,10 @@ export async function replayOffsets(
   apply: (commit: ReplayedCommit) => void,
   logger: Logger,
 ): Promise<number> {
-  const end = log.highWatermark
+  // To the log end, not the high watermark, as Kafka's coordinator loads: a new leader's high
+  // watermark may trail commits the old leader acknowledged until followers fetch again, and a
+  // leader never truncates its own log, so everything it holds will commit.
+  const end = log.logEndOffset
   let offset = log.logStartOffset
   let applied = 0
   while (offset < end) {

@@ -15,6 +15,8 @@ import {
   type Logger,
   NO_ERROR,
   OffsetSpec,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
   type ProduceRequest,
   type ProduceResponse,
   silentLogger,
@@ -23,11 +25,13 @@ import {
 import type { PartitionLog } from '@tributary/storage'
 import type { GroupCoordinator } from '../coordinator/index.ts'
 import type { LedPartition, ReplicaManager } from '../replica/index.ts'
+import type { ReplicaLeaders } from '../replication/index.ts'
 import { concatBatches, producedBatches } from './batches.ts'
-import { commitIfSoleReplica } from './sole-replica.ts'
 
 export interface DataPlaneHandlerOptions {
   readonly replicas: ReplicaManager
+  /** The leader side of replication: high watermarks, follower positions, acks=all waits. */
+  readonly leaders: ReplicaLeaders
   readonly logger?: Logger
   /** Serves the Group API; without one, group requests get COORDINATOR_NOT_AVAILABLE. */
   readonly coordinator?: Pick<GroupCoordinator, 'handle'>
@@ -50,11 +54,14 @@ const NO_OFFSETS: LogOffsets = { highWatermark: -1, logStartOffset: -1, logEndOf
  * TCP server and combined mode (an in-process call) share it. Failures come back in the
  * response (errorCode, or a Group error); the promises never reject.
  *
- * Replication factor 1 for now: the high watermark moves to the log end after each append, so
- * acks=all is answered as acks=1 (after refusing it when min.insync.replicas exceeds the ISR).
+ * A produce with acks=all is answered once the high watermark covers it (every ISR member holds
+ * it), and refused before the append while the ISR is smaller than min.insync.replicas. Fetches
+ * from followers report their position to the leader side ({@link ReplicaLeaders}) and read up to
+ * the log end; consumers read up to the high watermark.
  */
 export class DataPlaneHandler implements DataPlaneClient {
   readonly #replicas: ReplicaManager
+  readonly #leaders: ReplicaLeaders
   readonly #logger: Logger
   readonly #coordinator: Pick<GroupCoordinator, 'handle'> | undefined
   readonly #now: () => number
@@ -62,6 +69,7 @@ export class DataPlaneHandler implements DataPlaneClient {
 
   constructor(options: DataPlaneHandlerOptions) {
     this.#replicas = options.replicas
+    this.#leaders = options.leaders
     this.#coordinator = options.coordinator
     this.#logger = (options.logger ?? silentLogger).child({ component: 'data-plane' })
     this.#now = options.now ?? Date.now
@@ -91,9 +99,14 @@ export class DataPlaneHandler implements DataPlaneClient {
       const appended = await Promise.all(
         batches.map((batch) => (log as PartitionLog).append(batch, epoch)),
       )
-      commitIfSoleReplica(log, led, this.#replicas.brokerId)
+      const leadership = this.#leaders.afterAppend(led, log)
       led.replica.notify()
       const first = appended[0]
+      const last = appended.at(-1)
+      if (request.acks === Acks.All && last !== undefined) {
+        await leadership.waitForCommit(log, last.lastOffset + 1, request.timeoutMs)
+        requireMinIsrAfterAppend(this.#replicas.leaderOf(request.topic, request.partition))
+      }
       return {
         ...NO_ERROR,
         baseOffset: first?.baseOffset ?? -1,
@@ -122,12 +135,16 @@ export class DataPlaneHandler implements DataPlaneClient {
       const deadline = this.#now() + Math.max(0, request.maxWaitMs)
       // Refused once the handler is closed; a fetch already waiting answers with what it has.
       let led = this.#leaderOf(request.topic, request.partition)
+      const isFollower = request.replicaId >= 0 && led.state.replicas.includes(request.replicaId)
+      let first = true
       for (;;) {
         checkLeaderEpoch(request, led)
         const log = await led.replica.ready()
-        commitIfSoleReplica(log, led, this.#replicas.brokerId)
+        if (isFollower && first) {
+          this.#leaders.onFollowerFetch(led, log, request.replicaId, request.fetchOffset)
+        } else this.#leaders.refresh(led, log)
+        first = false
         offsets = offsetsOf(log)
-        const isFollower = request.replicaId >= 0 && led.state.replicas.includes(request.replicaId)
         const upTo = isFollower ? log.logEndOffset : log.highWatermark
         const read = log.read(request.fetchOffset, request.maxBytes, upTo)
         const remaining = deadline - this.#now()
@@ -149,7 +166,7 @@ export class DataPlaneHandler implements DataPlaneClient {
     try {
       const led = this.#leaderOf(request.topic, request.partition)
       const log = await led.replica.ready()
-      commitIfSoleReplica(log, led, this.#replicas.brokerId)
+      this.#leaders.refresh(led, log)
       offsets = offsetsOf(log)
       const { highWatermark, logStartOffset } = offsets
       switch (request.timestamp) {
@@ -171,6 +188,35 @@ export class DataPlaneHandler implements DataPlaneClient {
         highWatermark: offsets.highWatermark,
         logStartOffset: offsets.logStartOffset,
       }
+    }
+  }
+
+  /**
+   * Where `request.leaderEpoch` ends in this leader's log (KIP-101/279), for a follower about to
+   * truncate. An epoch this leader has no batches of, up to its current one, ends at its log end:
+   * a new leader that has not appended yet has not written its epoch into its log, and a
+   * follower asking with an epoch between learns that the leader's log ends there.
+   */
+  async offsetsForLeaderEpoch(
+    request: OffsetsForLeaderEpochRequest,
+  ): Promise<OffsetsForLeaderEpochResponse> {
+    try {
+      const led = this.#leaderOf(request.topic, request.partition)
+      checkLeaderEpoch(request, led)
+      const log = await led.replica.ready()
+      const known = log.endOffsetForEpoch(request.leaderEpoch)
+      if (
+        known.epoch < 0 &&
+        request.leaderEpoch >= 0 &&
+        request.leaderEpoch <= led.state.leaderEpoch &&
+        request.leaderEpoch > log.latestEpoch
+      ) {
+        return { ...NO_ERROR, leaderEpoch: log.latestEpoch, endOffset: log.logEndOffset }
+      }
+      return { ...NO_ERROR, leaderEpoch: known.epoch, endOffset: known.endOffset }
+    } catch (error) {
+      this.#logFailure('offsetsForLeaderEpoch', request, error)
+      return { ...errorToWire(error), leaderEpoch: -1, endOffset: -1 }
     }
   }
 
@@ -245,13 +291,31 @@ export function inProcessClient(handler: DataPlaneClient): DataPlaneClient {
     produce: (request) => handler.produce(request),
     fetch: (request) => handler.fetch(request),
     listOffsets: (request) => handler.listOffsets(request),
+    offsetsForLeaderEpoch: (request) => handler.offsetsForLeaderEpoch(request),
     group: (request) => handler.group(request),
     close: async () => {},
   }
 }
 
+/**
+ * Kafka answers an acks=all write that reached every ISR member while the ISR had shrunk below
+ * min.insync.replicas with NOT_ENOUGH_REPLICAS_AFTER_APPEND: stored, but not as durable as asked.
+ */
+function requireMinIsrAfterAppend(led: LedPartition): void {
+  const min = led.replica.config.minInsyncReplicas
+  if (led.state.isr.length < min) {
+    throw new TributaryError(
+      ErrorCode.NotEnoughReplicasAfterAppend,
+      `the write is stored, but ${led.topic.name}-${led.state.partition} has ${led.state.isr.length} in-sync replica(s), fewer than min.insync.replicas ${min}`,
+    )
+  }
+}
+
 /** KIP-320: a fetcher that knows an older leader epoch is fenced; a newer one is unknown here. */
-function checkLeaderEpoch(request: FetchRequest, led: LedPartition): void {
+function checkLeaderEpoch(
+  request: Pick<FetchRequest, 'currentLeaderEpoch'>,
+  led: LedPartition,
+): void {
   const wanted = request.currentLeaderEpoch
   if (wanted < 0) return
   const current = led.state.leaderEpoch

@@ -4,6 +4,7 @@ import {
   type FetchResponse,
   type GroupResponse,
   type ListOffsetsResponse,
+  type OffsetsForLeaderEpochResponse,
   type ProduceRequest,
   type ProduceResponse,
 } from '@tributary/core'
@@ -133,6 +134,10 @@ export function instrumentDataPlane(
       }),
     listOffsets: (request) =>
       observe<ListOffsetsResponse>('listOffsets', () => client.listOffsets(request)),
+    offsetsForLeaderEpoch: (request) =>
+      observe<OffsetsForLeaderEpochResponse>('offsetsForLeaderEpoch', () =>
+        client.offsetsForLeaderEpoch(request),
+      ),
     group: (request) =>
       timed(
         'group',

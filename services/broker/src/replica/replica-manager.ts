@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ErrorCode,
+  isTopicConfigName,
   type Logger,
   type MetadataFollower,
   type MetadataImage,
@@ -78,6 +79,7 @@ export class ReplicaManager {
   #queued: Promise<void> | undefined
   #syncedOffset = -1
   #closed = false
+  readonly #syncListeners = new Set<() => void>()
 
   constructor(options: ReplicaManagerOptions) {
     this.brokerId = options.brokerId
@@ -109,6 +111,15 @@ export class ReplicaManager {
       })
     }
     return this.#queued
+  }
+
+  /**
+   * Calls `listener` after every sync, once the hosted replicas match the image (replication
+   * starts and stops following and leading there). Returns the unsubscribe.
+   */
+  onSynced(listener: () => void): () => void {
+    this.#syncListeners.add(listener)
+    return () => this.#syncListeners.delete(listener)
   }
 
   /** The image offset the replicas were last brought in line with (-1 before the first sync). */
@@ -259,7 +270,7 @@ export class ReplicaManager {
     const opening: Promise<void>[] = []
     for (const [name, { topic, partition }] of wanted) {
       const replica = this.#replicas.get(name)
-      const configKey = configKeyOf(topic)
+      const configKey = configKeyOf(this.#overrides(topic))
       if (replica === undefined) opening.push(this.#open(name, topic, partition, configKey))
       else if (replica.configKey !== configKey) {
         opening.push(this.#reconfigure(name, replica, topic, configKey))
@@ -269,6 +280,13 @@ export class ReplicaManager {
     this.#syncedOffset = offset
     // Leadership may have changed: waiting fetches look again.
     for (const replica of this.#replicas.values()) replica.notify()
+    for (const listener of this.#syncListeners) {
+      try {
+        listener()
+      } catch (error) {
+        this.#logger.error({ err: error }, 'a listener of replica syncs failed')
+      }
+    }
   }
 
   /** The partitions the image assigns to this broker, by directory name. */
@@ -365,10 +383,22 @@ export class ReplicaManager {
     })
   }
 
+  /**
+   * The topic's overrides over the cluster-wide ones (cluster config records under a topic
+   * config's name, such as `min.insync.replicas`, as Kafka's broker-level defaults).
+   */
+  #overrides(topic: TopicState): Record<string, string> {
+    const cluster: Record<string, string> = {}
+    for (const [name, value] of Object.entries(this.#image.clusterConfigs)) {
+      if (isTopicConfigName(name)) cluster[name] = value
+    }
+    return { ...cluster, ...topic.configs }
+  }
+
   /** The topic's effective config; overrides the image holds but cannot parse are logged and skipped. */
   #topicConfig(topic: TopicState): TopicConfig {
     try {
-      return resolveTopicConfig(parseTopicConfigs(topic.configs))
+      return resolveTopicConfig(parseTopicConfigs(this.#overrides(topic)))
     } catch (error) {
       this.#logger.error(
         { err: error, topic: topic.name },
@@ -380,6 +410,6 @@ export class ReplicaManager {
 }
 
 /** A comparable form of a topic's overrides. */
-function configKeyOf(topic: TopicState): string {
-  return JSON.stringify(Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1)))
+function configKeyOf(overrides: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(overrides).sort(([a], [b]) => (a < b ? -1 : 1)))
 }

@@ -10,6 +10,7 @@ import {
   encodeFetchResponse,
   encodeGroupResponse,
   encodeListOffsetsResponse,
+  encodeOffsetsForLeaderEpochResponse,
   encodeProduceResponse,
   type Frame,
   FrameDecoder,
@@ -162,6 +163,11 @@ export class Connection {
         return encodeListOffsetsResponse(
           decoded.correlationId,
           await handler.listOffsets(decoded.request),
+        )
+      case ApiKey.OffsetsForLeaderEpoch:
+        return encodeOffsetsForLeaderEpochResponse(
+          decoded.correlationId,
+          await handler.offsetsForLeaderEpoch(decoded.request),
         )
       case ApiKey.Group:
         return encodeGroupResponse(decoded.correlationId, await handler.group(decoded.request))

@@ -40,6 +40,13 @@ export interface ControllerConfig {
    * another cluster is refused). Required with {@link nats}; null: a new log gets a random one.
    */
   readonly clusterId: string | null
+  /**
+   * The cluster's `default.replication.factor`, written to the metadata log by the active
+   * controller; null leaves the log's value (1 when it has none).
+   */
+  readonly defaultReplicationFactor: number | null
+  /** The cluster's `min.insync.replicas`, written the same way; null leaves the log's value. */
+  readonly minInsyncReplicas: number | null
 }
 
 export const DEFAULT_DATA_DIR = './data'
@@ -91,6 +98,17 @@ const settings = {
   },
   nats: { flag: 'nats', env: 'TRIBUTARY_NATS_URL', schema: natsServersSchema() },
   clusterId: { flag: 'cluster-id', env: 'TRIBUTARY_CLUSTER_ID', schema: clusterIdSchema() },
+  defaultReplicationFactor: {
+    flag: 'default-replication-factor',
+    env: 'CONTROLLER_DEFAULT_REPLICATION_FACTOR',
+    // Kafka's replication factor is an int16.
+    schema: z.coerce.number().int().min(1).max(32_767).optional(),
+  },
+  minInsyncReplicas: {
+    flag: 'min-insync-replicas',
+    env: 'CONTROLLER_MIN_INSYNC_REPLICAS',
+    schema: z.coerce.number().int().min(1).max(32_767).optional(),
+  },
 } as const
 
 export const CONTROLLER_USAGE = usageText('tributary-controller', settingsUsageOptions(settings))
@@ -125,6 +143,8 @@ export function parseControllerConfig(
       leaseMs: read('leaseMs'),
       nats,
       clusterId,
+      defaultReplicationFactor: read('defaultReplicationFactor') ?? null,
+      minInsyncReplicas: read('minInsyncReplicas') ?? null,
     },
   }
 }

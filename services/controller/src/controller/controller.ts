@@ -1,6 +1,9 @@
 import {
   type AdminResult,
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
   type AlterTopicConfigsRequest,
+  alterPartitionRequestSchema,
   alterTopicConfigsRequestSchema,
   type BrokerHeartbeatRequest,
   type BrokerHeartbeatResult,
@@ -26,7 +29,13 @@ import {
   TributaryError,
 } from '@tributary/core'
 import { planFence, planHeartbeat, planRegisterBroker } from './brokers.ts'
+import {
+  type ClusterDefaults,
+  checkClusterDefaults,
+  planClusterDefaults,
+} from './cluster-configs.ts'
 import { randomClusterId } from './cluster-id.ts'
+import { alterPartitionResult, planAlterPartition, requirePartition } from './isr.ts'
 import {
   type ControllerOptions,
   DEFAULT_SESSION_CHECK_INTERVAL_MS,
@@ -72,6 +81,7 @@ export class Controller implements ControllerClient {
   /** Called whenever this controller becomes active or closes. */
   readonly #activityListeners = new Set<() => void>()
   readonly #clusterId: string | undefined
+  readonly #clusterDefaults: ClusterDefaults
   #leadership: ControllerLeadership | undefined
   #active = false
   #queue: Promise<unknown> = Promise.resolve()
@@ -91,6 +101,11 @@ export class Controller implements ControllerClient {
     this.#sessionCheckIntervalMs =
       options.sessionCheckIntervalMs ?? DEFAULT_SESSION_CHECK_INTERVAL_MS
     this.#clusterId = options.clusterId
+    this.#clusterDefaults = {
+      defaultReplicationFactor: options.defaultReplicationFactor,
+      minInsyncReplicas: options.minInsyncReplicas,
+    }
+    checkClusterDefaults(this.#clusterDefaults)
     this.#follower = new MetadataFollower(options.initialImage)
     this.#imageWaits = new ImageWaits(this.#follower)
     this.#snapshots = options.snapshots
@@ -252,6 +267,28 @@ export class Controller implements ControllerClient {
   }
 
   /**
+   * Kafka's AlterPartition: the leader of a partition changes its ISR (see isr.ts for the checks).
+   * One `partition-change` when the ISR differs, also moving leadership back to the preferred
+   * replica when it rejoins; nothing when it is the same. Answers the partition as it then is.
+   */
+  async alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult> {
+    const command = parseRequest(alterPartitionRequestSchema, request)
+    return this.#run(async (leadership) => {
+      const { change } = planAlterPartition(this.image, command)
+      let metadataOffset = this.image.offset
+      if (change !== undefined) metadataOffset = await this.#append(leadership, [change])
+      const state = requirePartition(this.image, command.topicId, command.partition)
+      if (change !== undefined) {
+        this.#logger.info(
+          { topicId: command.topicId, brokerId: command.brokerId, ...state, metadataOffset },
+          change.leader === undefined ? 'ISR changed' : 'ISR changed; preferred leader restored',
+        )
+      }
+      return alterPartitionResult(state, metadataOffset)
+    })
+  }
+
+  /**
    * Fences every unfenced broker whose session has run out, one append each, moving its
    * leaderships; resolves with the ids fenced. The session timer calls it; so may tests.
    */
@@ -342,6 +379,12 @@ export class Controller implements ControllerClient {
         // its lease, then resumed) is refused by the log's epoch check even before this
         // controller changes anything else.
         await this.#append(leadership, [{ type: 'no-op' }])
+        // The cluster defaults this controller was started with, where the log says otherwise.
+        const defaults = planClusterDefaults(this.image, this.#clusterDefaults)
+        if (defaults.length > 0) {
+          await this.#append(leadership, defaults)
+          this.#logger.info({ ...this.image.clusterConfigs }, 'cluster defaults set')
+        }
         if (this.#leadership !== leadership || this.#closed) return
         this.#sessions.clear()
         for (const broker of this.image.brokers) {

@@ -40,6 +40,17 @@ export interface ControllerOptions {
   readonly snapshotIntervalRecords?: number
   /** The image to replay from (the latest snapshot); default empty, replaying the whole log. */
   readonly initialImage?: MetadataImage
+  /**
+   * The cluster's `default.replication.factor` (what a topic created with replication factor -1
+   * gets), written to the log when this controller takes up a term and the log says otherwise.
+   * Unset: the log's value stays (1 when it has none).
+   */
+  readonly defaultReplicationFactor?: number
+  /**
+   * The cluster's `min.insync.replicas` (brokers use it for topics without an override), written
+   * like {@link defaultReplicationFactor}. Unset: the log's value stays (1 when it has none).
+   */
+  readonly minInsyncReplicas?: number
 }
 
 /** What `GET /v1/metadata` answers. */

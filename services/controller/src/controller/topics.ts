@@ -18,6 +18,7 @@ import {
   validateTopicName,
 } from '@tributary/core'
 import type * as z from 'zod'
+import { resolveReplicationFactor } from './cluster-configs.ts'
 
 /**
  * The admin commands on topics as pure plans: given the image, check the request and answer the
@@ -28,12 +29,6 @@ import type * as z from 'zod'
 export type CreateTopicCommand = z.output<typeof createTopicRequestSchema>
 export type CreatePartitionsCommand = z.output<typeof createPartitionsRequestSchema>
 export type AlterTopicConfigsCommand = z.output<typeof alterTopicConfigsRequestSchema>
-
-/**
- * The largest replication factor the brokers can serve: replication between brokers has not
- * landed, so every partition has exactly one replica until it does.
- */
-export const MAX_SUPPORTED_REPLICATION_FACTOR = 1
 
 /**
  * The most partitions one request may create. Kafka sets no limit, but every partition is a
@@ -51,7 +46,8 @@ export function planCreateTopic(
   request: CreateTopicCommand,
   topicId: string,
 ): MetadataRecord[] {
-  const { name, partitions, replicationFactor } = request
+  const { name, partitions } = request
+  const replicationFactor = resolveReplicationFactor(image, request.replicationFactor)
   validateTopicName(name)
   if (image.topic(name) !== undefined) {
     throw new TributaryError(ErrorCode.TopicAlreadyExists, `Topic '${name}' already exists.`)
@@ -65,13 +61,8 @@ export function planCreateTopic(
   }
   requirePartitionCount(partitions)
   const configs = formatTopicConfigs(parseTopicConfigs(request.configs))
+  // Up to one replica per unfenced broker; more is INVALID_REPLICATION_FACTOR, Kafka's message.
   const placed = placeReplicas({ brokers: placementBrokers(image), partitions, replicationFactor })
-  if (replicationFactor > MAX_SUPPORTED_REPLICATION_FACTOR) {
-    throw new TributaryError(
-      ErrorCode.InvalidReplicationFactor,
-      `Replication factor: ${replicationFactor} is not supported yet: replication between brokers is not available, so every topic has replication factor ${MAX_SUPPORTED_REPLICATION_FACTOR}.`,
-    )
-  }
   return [
     { type: 'topic', name, topicId },
     ...placed.map((replicas, partition) => partitionRecord(topicId, partition, replicas)),

@@ -1,4 +1,5 @@
 import {
+  alterPartitionRequestSchema,
   alterTopicConfigsRequestSchema,
   brokerHeartbeatRequestSchema,
   createPartitionsRequestSchema,
@@ -48,13 +49,15 @@ const metadataQuerySchema = z.strictObject({
 const partitionsBodySchema = createPartitionsRequestSchema.omit({ name: true })
 const configsBodySchema = alterTopicConfigsRequestSchema.omit({ name: true })
 const heartbeatBodySchema = brokerHeartbeatRequestSchema.omit({ brokerId: true })
+const alterPartitionBodySchema = alterPartitionRequestSchema.omit({ brokerId: true })
 const brokerIdSchema = z.coerce.number().int().min(0)
 
 /**
- * The controller's HTTP API (docs/services.md): admin commands, broker registration and
- * heartbeats, the metadata log long-poll, `/health` and `/metrics`. Builds routes only; no I/O
- * until a request arrives. Errors answer as ErrorData with the status their code maps to;
- * anything unexpected is logged and answered as a bare UNKNOWN_SERVER_ERROR.
+ * The controller's HTTP API (docs/services.md): admin commands, broker registration,
+ * heartbeats and ISR changes (AlterPartition), the metadata log long-poll, `/health` and
+ * `/metrics`. Builds routes only; no I/O until a request arrives. Errors answer as ErrorData
+ * with the status their code maps to; anything unexpected is logged and answered as a bare
+ * UNKNOWN_SERVER_ERROR.
  */
 export function createApp(deps: AppDeps): Hono {
   const { controller } = deps
@@ -100,6 +103,12 @@ export function createApp(deps: AppDeps): Hono {
     const brokerId = parseRequest(brokerIdSchema, c.req.param('id'))
     const body = parseRequest(heartbeatBodySchema, await jsonBody(c))
     return c.json(await controller.brokerHeartbeat({ ...body, brokerId }))
+  })
+
+  app.post('/v1/brokers/:id/alter-partition', async (c) => {
+    const brokerId = parseRequest(brokerIdSchema, c.req.param('id'))
+    const body = parseRequest(alterPartitionBodySchema, await jsonBody(c))
+    return c.json(await controller.alterPartition({ ...body, brokerId }))
   })
 
   app.get('/v1/metadata', async (c) => {

@@ -8,15 +8,20 @@ import {
 import { reach } from '../admin/index.ts'
 import { type MetadataView, metadataOrTimeout } from '../routing/index.ts'
 
+/** A CreateTopic replication factor of -1 asks for the cluster's `default.replication.factor`. */
+const USE_DEFAULT_REPLICATION_FACTOR = -1
+
 /** How often the wait for the new topic's leaders looks again when no metadata arrives. */
 const LEADER_CHECK_MS = 100
 
 /**
  * `__consumer_offsets`, made on first use: the first group call that finds no such topic in the
- * image asks the controller to create it (`partitions` of them, replication factor 1,
- * `retention.ms=-1`, since compaction is not implemented and a committed offset must never age
- * out), takes TOPIC_ALREADY_EXISTS (another gateway won) as success, and waits until the image
- * shows it with leaders. Concurrent calls share one creation.
+ * image asks the controller to create it (`partitions` of them; the cluster's
+ * `default.replication.factor`, and as it has no override the cluster's `min.insync.replicas`
+ * applies, so commits are replicated like any acks=all write; `retention.ms=-1`, since
+ * compaction is not implemented and a committed offset must never age out), takes
+ * TOPIC_ALREADY_EXISTS (another gateway won) as success, and waits until the image shows it with
+ * leaders. Concurrent calls share one creation.
  */
 export class OffsetsTopic {
   readonly #metadata: MetadataView
@@ -52,7 +57,8 @@ export class OffsetsTopic {
       const result = await this.#controller.createTopic({
         name: OFFSETS_TOPIC,
         partitions: this.#partitions,
-        replicationFactor: 1,
+        // Kafka's "use the default": the controller applies the cluster's replication factor.
+        replicationFactor: USE_DEFAULT_REPLICATION_FACTOR,
         configs: { 'retention.ms': '-1' },
       })
       await reach(this.#metadata, result.metadataOffset, this.#timeoutMs)

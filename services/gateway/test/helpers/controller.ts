@@ -42,10 +42,15 @@ export class TestController implements ControllerClient {
       )
     }
     const brokers = this.#image().brokers
-    if (request.replicationFactor < 1 || request.replicationFactor > brokers.length) {
+    // -1: the cluster's default, as the controller resolves it.
+    const replicationFactor =
+      request.replicationFactor === -1
+        ? Number(this.#image().clusterConfigs['default.replication.factor'] ?? 1)
+        : request.replicationFactor
+    if (replicationFactor < 1 || replicationFactor > brokers.length) {
       throw new TributaryError(
         ErrorCode.InvalidReplicationFactor,
-        `Replication factor ${request.replicationFactor} is invalid`,
+        `Replication factor ${replicationFactor} is invalid`,
       )
     }
     if (this.#image().topic(request.name) !== undefined) {
@@ -163,6 +168,10 @@ export class TestController implements ControllerClient {
   }
 
   async brokerHeartbeat(): Promise<never> {
+    throw new TributaryError(ErrorCode.InvalidRequest, 'not used by the gateway tests')
+  }
+
+  async alterPartition(): Promise<never> {
     throw new TributaryError(ErrorCode.InvalidRequest, 'not used by the gateway tests')
   }
 }

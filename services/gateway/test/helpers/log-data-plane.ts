@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  Acks,
   type BrokerEndpoint,
   type DataPlaneClient,
   type DataPlaneConnector,
+  decodeRecordBatches,
   ErrorCode,
   errorCodeInfo,
   errorToWire,
@@ -14,6 +16,8 @@ import {
   type ListOffsetsResponse,
   NO_ERROR,
   OffsetSpec,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
   type ProduceRequest,
   type ProduceResponse,
   TributaryError,
@@ -22,16 +26,27 @@ import { PartitionLog } from '@tributary/storage'
 
 /**
  * A test fixture standing in for a broker (the gateway may not depend on the broker service;
- * the root `test/` workspace runs the real one): Produce, Fetch and ListOffsets served from
- * real partition logs (@tributary/storage) in a temporary directory, one per topic-partition,
- * with hooks to observe the batches that arrive and to inject the failures a real broker or
- * connection would produce.
+ * the root `test/` workspace runs the real one): Produce, Fetch, ListOffsets and
+ * OffsetsForLeaderEpoch served from real partition logs (@tributary/storage) in a temporary
+ * directory, one per topic-partition, with hooks to observe the batches that arrive and to inject
+ * the failures a real broker or connection would produce.
+ *
+ * A produce with acks=0 behaves as over the TCP client: it resolves at once with no offsets (the
+ * request is handed over; the broker never answers) while the append goes on behind it.
  */
 export class LogDataPlane implements DataPlaneConnector {
   readonly dir = mkdtempSync(join(tmpdir(), 'gateway-test-'))
   readonly #logs = new Map<string, Promise<PartitionLog>>()
-  /** Every produce request received: topic, partition, and the records it carried. */
-  readonly produced: { topic: string; partition: number; records: number; bytes: number }[] = []
+  /** Every produce request appended: topic, partition, its acks, and the records it carried. */
+  readonly produced: {
+    topic: string
+    partition: number
+    acks: Acks
+    records: number
+    bytes: number
+    /** Each record's value as UTF-8 (null for a null value). */
+    values: (string | null)[]
+  }[] = []
   /** Answers the next produce requests (to `partition`, or any) with these errors instead of appending. */
   readonly failures: { code: ErrorCode; partition?: number }[] = []
   /** Rejects the next produce calls, as a lost connection does. */
@@ -42,6 +57,8 @@ export class LogDataPlane implements DataPlaneConnector {
   arrived = 0
   readonly connected: number[] = []
   readonly maxMessageBytes: number | undefined
+  /** acks=0 appends still going on, which nobody waits for but close(). */
+  readonly #unanswered = new Set<Promise<unknown>>()
 
   constructor(options: { maxMessageBytes?: number } = {}) {
     this.maxMessageBytes = options.maxMessageBytes
@@ -53,6 +70,7 @@ export class LogDataPlane implements DataPlaneConnector {
       produce: (request) => this.#produce(request),
       fetch: (request) => this.#fetch(request),
       listOffsets: (request) => this.#listOffsets(request),
+      offsetsForLeaderEpoch: (request) => this.#offsetsForLeaderEpoch(request),
       // No group coordinator here: the root test/ workspace runs the real one.
       group: async (request) => ({
         ok: false,
@@ -66,6 +84,7 @@ export class LogDataPlane implements DataPlaneConnector {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled(this.#unanswered)
     for (const log of this.#logs.values()) await (await log).close()
     rmSync(this.dir, { recursive: true, force: true })
   }
@@ -87,6 +106,15 @@ export class LogDataPlane implements DataPlaneConnector {
       this.rejections--
       throw new Error('connection reset')
     }
+    if (request.acks !== Acks.None) return this.#append(request)
+    // A failed acks=0 append is seen by nobody, as a broker's is (it only drops the connection).
+    const appending = this.#append(request).catch(() => undefined)
+    this.#unanswered.add(appending)
+    void appending.then(() => this.#unanswered.delete(appending))
+    return { ...NO_ERROR, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 }
+  }
+
+  async #append(request: ProduceRequest): Promise<ProduceResponse> {
     this.arrived++
     await this.gate
     const index = this.failures.findIndex(
@@ -106,8 +134,14 @@ export class LogDataPlane implements DataPlaneConnector {
     this.produced.push({
       topic: request.topic,
       partition: request.partition,
+      acks: request.acks,
       records: view.getInt32(57),
       bytes: request.records.length,
+      values: decodeRecordBatches(request.records).flatMap((batch) =>
+        batch.records.map((record) =>
+          record.value === null ? null : Buffer.from(record.value).toString('utf8'),
+        ),
+      ),
     })
     const log = await this.log(request.topic, request.partition)
     try {
@@ -164,5 +198,14 @@ export class LogDataPlane implements DataPlaneConnector {
       highWatermark: log.highWatermark,
       logStartOffset: log.logStartOffset,
     }
+  }
+
+  /** As a leader answers it from its log's epoch history; no epoch fencing in this stand-in. */
+  async #offsetsForLeaderEpoch(
+    request: OffsetsForLeaderEpochRequest,
+  ): Promise<OffsetsForLeaderEpochResponse> {
+    const log = await this.log(request.topic, request.partition)
+    const { epoch, endOffset } = log.endOffsetForEpoch(request.leaderEpoch)
+    return { ...NO_ERROR, leaderEpoch: epoch, endOffset }
   }
 }

@@ -1,0 +1,7 @@
+export type { ReplicaFetchersOptions } from './fetcher.ts'
+export { ReplicaFetchers } from './fetcher.ts'
+export type { ReplicaLeadersOptions } from './leaders.ts'
+export { DEFAULT_REPLICA_LAG_TIME_MAX_MS, ReplicaLeaders } from './leaders.ts'
+export type { FollowerState, PendingIsr } from './leadership.ts'
+export { PartitionLeadership } from './leadership.ts'
+export { truncationOffset } from './truncation.ts'

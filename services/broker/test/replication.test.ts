@@ -1,0 +1,221 @@
+import {
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
+  type DataPlaneClient,
+  type DataPlaneConnector,
+  IsolationLevel,
+} from '@tributary/core'
+import { describe, expect, it } from 'vitest'
+import { inProcessClient } from '../src/handler/index.ts'
+import { truncationOffset } from '../src/replication/index.ts'
+import {
+  batchOf,
+  fetchRequest,
+  hostReplicas,
+  produceRequest,
+  type ReplicaHost,
+  recordsOf,
+  TestMetadata,
+  tempDir,
+  until,
+} from './helpers.ts'
+
+/**
+ * Replication between brokers hosted in this process: each broker's real handler, replica
+ * manager and SQLite logs, followers fetching through the leader's handler (in process instead
+ * of TCP; the TCP path is the same handler behind the data-plane server). The metadata is one
+ * image both brokers read; ISR changes the leader asks for are applied to it as the controller's
+ * records would be (the controller's own checks are tested in services/controller).
+ */
+
+const Code = { None: 0, RequestTimedOut: 7, NotEnoughReplicas: 19 } as const
+
+/** Routes each broker id to the handler of the host now registered under it. */
+class InProcessConnector implements DataPlaneConnector {
+  readonly hosts = new Map<number, ReplicaHost>()
+  connect(brokerId: number): DataPlaneClient {
+    const host = this.hosts.get(brokerId)
+    if (host === undefined) throw new Error(`broker ${brokerId} is not running`)
+    return inProcessClient(host.handler)
+  }
+}
+
+/** Applies an ISR change to the shared image as the controller's partition-change would. */
+function isrChanges(metadata: TestMetadata, hosts: () => ReplicaHost[]) {
+  const asked: AlterPartitionRequest[] = []
+  return {
+    asked,
+    alterPartition: async (request: AlterPartitionRequest): Promise<AlterPartitionResult> => {
+      asked.push(request)
+      metadata.apply({
+        type: 'partition-change',
+        topicId: request.topicId,
+        partition: request.partition,
+        isr: request.isr,
+      })
+      await Promise.all(hosts().map((host) => host.replicas.sync()))
+      const topic = metadata.image.topics.find((t) => t.topicId === request.topicId)
+      const state = topic?.partitions[request.partition]
+      if (state === undefined) throw new Error('no such partition')
+      return { ...state, metadataOffset: metadata.image.offset }
+    },
+  }
+}
+
+function isrOf(metadata: TestMetadata, topic: string): readonly number[] {
+  return metadata.image.topic(topic)?.partitions[0]?.isr ?? []
+}
+
+async function twoBrokers(options: { follow?: boolean; lagMs?: number } = {}) {
+  const metadata = new TestMetadata()
+  metadata.registerBroker(1)
+  metadata.registerBroker(2)
+  metadata.createTopic('t', { replicas: [1, 2], configs: { 'min.insync.replicas': '2' } })
+  const connector = new InProcessConnector()
+  const hosts = () => [...connector.hosts.values()]
+  const controller = isrChanges(metadata, hosts)
+  const common = {
+    metadata,
+    controller,
+    ...(options.lagMs === undefined ? {} : { replicaLagTimeMaxMs: options.lagMs }),
+  }
+  const leader = hostReplicas({ ...common, brokerId: 1, connector })
+  connector.hosts.set(1, leader)
+  const follower = hostReplicas({
+    ...common,
+    brokerId: 2,
+    dir: tempDir(),
+    ...(options.follow === false ? {} : { connector }),
+  })
+  connector.hosts.set(2, follower)
+  await Promise.all(hosts().map((host) => host.replicas.sync()))
+  return { metadata, connector, controller, leader, follower }
+}
+
+describe('replication', () => {
+  it('answers acks=all once the follower holds the write, and consumers see it only then', async () => {
+    const { leader, follower } = await twoBrokers()
+    const produced = await leader.handler.produce(
+      produceRequest('t', batchOf(['a', 'b']), { acks: -1 }),
+    )
+    expect(produced.errorCode).toBe(Code.None)
+    const followerLog = follower.replicas.replica('t', 0)?.log
+    expect(followerLog?.logEndOffset).toBe(2)
+    expect(leader.replicas.replica('t', 0)?.log.highWatermark).toBe(2)
+    const read = await leader.handler.fetch(fetchRequest('t', 0))
+    expect(recordsOf(read.records).map((r) => r.value)).toEqual(['a', 'b'])
+    // The follower learns the high watermark from its next fetch.
+    await until(() => followerLog?.highWatermark === 2)
+  })
+
+  it('does not acknowledge acks=all while a follower does not fetch, nor show the write to consumers', async () => {
+    const { leader } = await twoBrokers({ follow: false })
+    const produced = await leader.handler.produce(
+      produceRequest('t', batchOf(['a']), { acks: -1, timeoutMs: 100 }),
+    )
+    expect(produced.errorCode).toBe(Code.RequestTimedOut)
+    const log = leader.replicas.replica('t', 0)?.log
+    expect(log?.logEndOffset).toBe(1)
+    expect(log?.highWatermark).toBe(0)
+    const read = await leader.handler.fetch(
+      fetchRequest('t', 0, { isolationLevel: IsolationLevel.ReadUncommitted }),
+    )
+    expect(read.records.length).toBe(0)
+    expect(read.highWatermark).toBe(0)
+  })
+
+  it('drops a follower that stopped fetching from the ISR, then refuses acks=all under min.insync.replicas', async () => {
+    const { leader, metadata, controller } = await twoBrokers({ follow: false, lagMs: 20 })
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    leader.leaders.shrinkLaggingIsr()
+    await until(() => isrOf(metadata, 't').length === 1)
+    expect(controller.asked.at(-1)).toMatchObject({ brokerId: 1, isr: [1], partitionEpoch: 0 })
+    const refused = await leader.handler.produce(produceRequest('t', batchOf(['a']), { acks: -1 }))
+    expect(refused.errorCode).toBe(Code.NotEnoughReplicas)
+    // acks=1 still works, and with the ISR down to the leader it is committed at once.
+    const accepted = await leader.handler.produce(produceRequest('t', batchOf(['b'])))
+    expect(accepted.errorCode).toBe(Code.None)
+    expect(leader.replicas.replica('t', 0)?.log.highWatermark).toBe(1)
+  })
+
+  it('brings a follower back into the ISR once it has caught up', async () => {
+    const { metadata, connector, controller } = await twoBrokers({ follow: false, lagMs: 20 })
+    const leader = connector.hosts.get(1) as ReplicaHost
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    leader.leaders.shrinkLaggingIsr()
+    await until(() => isrOf(metadata, 't').length === 1)
+    await leader.handler.produce(produceRequest('t', batchOf(['a', 'b', 'c'])))
+    // Broker 2 comes back, now fetching.
+    const old = connector.hosts.get(2) as ReplicaHost
+    await old.close()
+    const back = hostReplicas({ metadata, controller, brokerId: 2, dir: old.dir, connector })
+    connector.hosts.set(2, back)
+    await back.replicas.sync()
+    await until(() => isrOf(metadata, 't').length === 2)
+    expect(controller.asked.at(-1)).toMatchObject({ isr: [1, 2] })
+    expect(back.replicas.replica('t', 0)?.log.logEndOffset).toBe(3)
+    const produced = await leader.handler.produce(produceRequest('t', batchOf(['d']), { acks: -1 }))
+    expect(produced.errorCode).toBe(Code.None)
+  })
+
+  it("truncates a deposed leader's uncommitted tail by the new leader's epoch end, then copies the new leader's log", async () => {
+    const { metadata, connector, leader, follower } = await twoBrokers()
+    await leader.handler.produce(produceRequest('t', batchOf(['a', 'b']), { acks: -1 }))
+    // Broker 2 goes away; broker 1 writes a tail nobody else holds (acks=1 is not replicated).
+    await follower.close()
+    connector.hosts.delete(2)
+    await leader.handler.produce(produceRequest('t', batchOf(['lost-1', 'lost-2'])))
+    // The controller moves leadership to broker 2 (epoch 1); it comes back and writes.
+    metadata.apply({
+      type: 'partition-change',
+      topicId: metadata.image.topic('t')?.topicId ?? '',
+      partition: 0,
+      leader: 2,
+      isr: [2],
+    })
+    const next = hostReplicas({ metadata, brokerId: 2, dir: follower.dir, connector })
+    connector.hosts.set(2, next)
+    await next.replicas.sync()
+    const written = await next.handler.produce(produceRequest('t', batchOf(['c'])))
+    expect(written).toMatchObject({ errorCode: Code.None, baseOffset: 2 })
+    // Broker 1 now follows broker 2: its tail goes, broker 2's log comes.
+    await leader.replicas.sync()
+    const log = leader.replicas.replica('t', 0)?.log
+    await until(() => log?.logEndOffset === 3 && log.latestEpoch === 1)
+    const copied = log?.read(0, 1 << 20)
+    const values = copied?.batches.flatMap((batch) => recordsOf(batch).map((r) => r.value))
+    expect(values).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('truncationOffset', () => {
+  const log = (end: number, hw: number, epochs: [number, number][]) => ({
+    logEndOffset: end,
+    highWatermark: hw,
+    endOffsetForEpoch(epoch: number) {
+      const next = epochs.find(([e]) => e > epoch)
+      const floor = epochs.findLast(([e]) => e <= epoch)
+      if (floor === undefined) return { epoch: -1, endOffset: -1 }
+      return { epoch: floor[0], endOffset: next === undefined ? end : next[1] }
+    },
+  })
+
+  it("keeps what both logs hold of the follower's latest epoch", () => {
+    expect(truncationOffset(log(10, 5, [[0, 0]]), 0, { leaderEpoch: 0, endOffset: 8 })).toBe(8)
+    expect(truncationOffset(log(6, 5, [[0, 0]]), 0, { leaderEpoch: 0, endOffset: 8 })).toBe(6)
+  })
+
+  it('cuts at the end of an older epoch when the leader never had the latest', () => {
+    const follower = log(12, 5, [
+      [0, 0],
+      [2, 9],
+    ])
+    // The leader's largest epoch ≤ 2 is 0, ending at 10 in its log; epoch 0 ends at 9 here.
+    expect(truncationOffset(follower, 2, { leaderEpoch: 0, endOffset: 10 })).toBe(9)
+  })
+
+  it("falls back to the leader's log end, then to the own high watermark", () => {
+    expect(truncationOffset(log(7, 3, [[0, 0]]), 0, { leaderEpoch: -1, endOffset: 4 })).toBe(4)
+    expect(truncationOffset(log(7, 3, [[0, 0]]), 0, { leaderEpoch: -1, endOffset: -1 })).toBe(3)
+  })
+})
