@@ -13,6 +13,10 @@ export const DEFAULT_GATEWAY_PORT = 8082
 export const DEFAULT_CLUSTER_ID = 'local'
 /** How long a command waits for processes to become ready, or to exit, by default. */
 export const DEFAULT_TIMEOUT_MS = 60_000
+/** The default replication factor where there are enough brokers for it (Kafka's advice). */
+export const DEFAULT_REPLICATION_FACTOR = 3
+/** The default `min.insync.replicas` with {@link DEFAULT_REPLICATION_FACTOR}: one replica may fail. */
+export const DEFAULT_MIN_INSYNC_REPLICAS = 2
 
 /** A command line that cannot be run as given: its message says why (exit status 2). */
 export class UsageError extends Error {
@@ -40,6 +44,10 @@ export interface UpCommand extends Common {
   readonly racks: readonly string[]
   /** The controllers' `--session-timeout-ms`; their default when undefined. */
   readonly sessionTimeoutMs: number | undefined
+  /** The cluster's `default.replication.factor` (the controllers' `--default-replication-factor`). */
+  readonly replicationFactor: number
+  /** The cluster's `min.insync.replicas` (the controllers' `--min-insync-replicas`). */
+  readonly minInsyncReplicas: number
   /** Whether to run the build first (`--no-build` skips it). */
   readonly build: boolean
 }
@@ -48,7 +56,12 @@ export interface UpCommand extends Common {
 export type Command =
   | { readonly kind: 'help' }
   | UpCommand
-  | (Common & { readonly kind: 'status'; readonly json: boolean })
+  | (Common & {
+      readonly kind: 'status'
+      readonly json: boolean
+      /** Whether to list internal topics (`__consumer_offsets`) too. */
+      readonly internal: boolean
+    })
   | (Common & { readonly kind: 'add-broker'; readonly rack: string | undefined })
   | (Common & { readonly kind: 'stop-broker' | 'kill-broker'; readonly id: number })
   | (Common & { readonly kind: 'start-broker' | 'start-controller'; readonly id: number })
@@ -65,9 +78,15 @@ export const USAGE = `Usage: npm run cluster -- <command> [options]
 
 Commands:
   up [--controllers 3] [--brokers 3] [--gateways 1] [--port ${DEFAULT_GATEWAY_PORT}]
-     [--cluster-id ${DEFAULT_CLUSTER_ID}] [--racks a,b,c] [--session-timeout-ms MS] [--no-build]
-                          start nats-server and every service, wait until ready
-  status [--json]         the processes, their roles, the active controller, fenced brokers
+     [--cluster-id ${DEFAULT_CLUSTER_ID}] [--racks a,b,c] [--session-timeout-ms MS]
+     [--replication-factor N] [--min-insync-replicas M] [--no-build]
+                          start nats-server and every service, wait until ready; the
+                          cluster's default replication factor and min.insync.replicas are
+                          ${DEFAULT_REPLICATION_FACTOR} and ${DEFAULT_MIN_INSYNC_REPLICAS} with ${DEFAULT_REPLICATION_FACTOR} or more brokers, else the broker count and 1
+  status [--json] [--internal]
+                          the processes, their roles, the active controller, fenced brokers,
+                          and each partition's leader, replicas and in-sync replicas
+                          (--internal: __consumer_offsets too)
   add-broker [--rack R]   start one more broker
   stop-broker N           stop broker N gracefully (SIGTERM)
   kill-broker N           kill broker N (SIGKILL)
@@ -94,9 +113,11 @@ const commandOptions: Record<Exclude<Command['kind'], 'help'>, OptionSpec> = {
     'cluster-id': { type: 'string' },
     racks: { type: 'string' },
     'session-timeout-ms': { type: 'string' },
+    'replication-factor': { type: 'string' },
+    'min-insync-replicas': { type: 'string' },
     'no-build': { type: 'boolean' },
   },
-  status: { json: { type: 'boolean' } },
+  status: { json: { type: 'boolean' }, internal: { type: 'boolean' } },
   'add-broker': { rack: { type: 'string' } },
   'stop-broker': {},
   'kill-broker': {},
@@ -142,12 +163,14 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
   }
   const id = positionals[0] === undefined ? undefined : integer(`${name} N`, positionals[0], 0, 0)
   switch (name) {
-    case 'up':
+    case 'up': {
+      const brokers = integer('--brokers', text('brokers'), 3, 1)
       return {
         kind: 'up',
         ...base,
         controllers: integer('--controllers', text('controllers'), 3, 1),
-        brokers: integer('--brokers', text('brokers'), 3, 1),
+        brokers,
+        ...replication(brokers, text('replication-factor'), text('min-insync-replicas')),
         gateways: integer('--gateways', text('gateways'), 1, 0),
         port: integer('--port', text('port'), DEFAULT_GATEWAY_PORT, 0, 65_535),
         clusterId: clusterId(text('cluster-id') ?? DEFAULT_CLUSTER_ID),
@@ -158,8 +181,9 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
             : integer('--session-timeout-ms', text('session-timeout-ms'), 0, 1),
         build: !flag('no-build'),
       }
+    }
     case 'status':
-      return { kind: 'status', ...base, json: flag('json') }
+      return { kind: 'status', ...base, json: flag('json'), internal: flag('internal') }
     case 'add-broker':
       return { kind: 'add-broker', ...base, rack: text('rack') }
     case 'kill-controller':
@@ -173,6 +197,41 @@ export function parseCommand(argv: readonly string[], cwd: string): Command {
       if (id === undefined) throw new UsageError(`${name}: which one? (${name} N)`)
       return { kind: name, ...base, id }
   }
+}
+
+/**
+ * The cluster's replication defaults: as given, else a factor of
+ * {@link DEFAULT_REPLICATION_FACTOR} where there are that many brokers (else every broker), and
+ * a minimum of {@link DEFAULT_MIN_INSYNC_REPLICAS} for a factor that large (else 1), so one
+ * replica may fail without refusing writes.
+ * A factor above the broker count could place no topic, and a minimum above the factor would
+ * refuse every acks=all write, so both are refused here rather than at the first topic.
+ */
+function replication(
+  brokers: number,
+  rawFactor: string | undefined,
+  rawMinimum: string | undefined,
+): { replicationFactor: number; minInsyncReplicas: number } {
+  const enough = brokers >= DEFAULT_REPLICATION_FACTOR
+  const replicationFactor = integer(
+    '--replication-factor',
+    rawFactor,
+    enough ? DEFAULT_REPLICATION_FACTOR : brokers,
+    1,
+  )
+  if (replicationFactor > brokers) {
+    throw new UsageError(
+      `--replication-factor ${replicationFactor} is more than the ${brokers} broker(s) (--brokers): no topic could be placed`,
+    )
+  }
+  const fallback = replicationFactor >= DEFAULT_REPLICATION_FACTOR ? DEFAULT_MIN_INSYNC_REPLICAS : 1
+  const minInsyncReplicas = integer('--min-insync-replicas', rawMinimum, fallback, 1)
+  if (minInsyncReplicas > replicationFactor) {
+    throw new UsageError(
+      `--min-insync-replicas ${minInsyncReplicas} is more than the replication factor ${replicationFactor}: every acks=all produce would be refused`,
+    )
+  }
+  return { replicationFactor, minInsyncReplicas }
 }
 
 /** A whole number in [min, max] from `raw`, or `fallback` when absent. */

@@ -66,10 +66,28 @@ export function controllerRecord(state: ClusterState, id: number, port: number):
       '--data-dir',
       join(state.dir, name),
       ...(timeout === undefined ? [] : ['--session-timeout-ms', String(timeout)]),
+      ...replicationFlags(state),
     ],
     ports: { http: port },
     pid: null,
   }
+}
+
+/**
+ * The cluster-wide replication defaults every controller writes as cluster config
+ * (`default.replication.factor`, `min.insync.replicas`) and applies to topics created without
+ * their own, `__consumer_offsets` among them.
+ */
+function replicationFlags(state: ClusterState): string[] {
+  const { replicationFactor, minInsyncReplicas } = state
+  return [
+    ...(replicationFactor === undefined
+      ? []
+      : ['--default-replication-factor', String(replicationFactor)]),
+    ...(minInsyncReplicas === undefined
+      ? []
+      : ['--min-insync-replicas', String(minInsyncReplicas)]),
+  ]
 }
 
 /** Broker `id`: its data plane on `port`, `/health` on `httpPort`, in `rack` if given. */

@@ -40,6 +40,13 @@ export interface ClusterState {
   readonly natsUrl: string
   /** The controllers' session timeout, if `up` set one. */
   readonly sessionTimeoutMs: number | undefined
+  /**
+   * The cluster's `default.replication.factor`, given to every controller; absent in a state
+   * written before `up` set it (its controllers then run with their own default).
+   */
+  readonly replicationFactor?: number
+  /** The cluster's `min.insync.replicas`, given to every controller; absent as above. */
+  readonly minInsyncReplicas?: number
   readonly processes: ProcessRecord[]
 }
 

@@ -6,6 +6,7 @@ import { addBroker, killController, startMember, stopBroker } from './members.ts
 import { status } from './status.ts'
 import { up } from './up.ts'
 
+export type { PartitionStatus, TopicStatus } from '../partitions.ts'
 export type { Io } from './io.ts'
 export type { ClusterStatus, ProcessStatus } from './status.ts'
 

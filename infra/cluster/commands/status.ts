@@ -1,11 +1,14 @@
 /**
  * `status`: every process of the cluster with its pid, whether it runs, its role (the active
- * controller, fenced brokers) and where to reach it; `--json` prints the same as one object.
+ * controller, fenced brokers) and where to reach it, then every partition's leader, replicas
+ * and in-sync replicas as a ready gateway reports them; `--json` prints the same as one object.
  */
 import type { Command } from '../args.ts'
 import { type Observation, observeAll } from '../health.ts'
+import { type PartitionStatus, readPartitions, type TopicStatus } from '../partitions.ts'
 import { httpBase } from '../services.ts'
 import { type ClusterState, processesOf, readState } from '../state.ts'
+import { renderTable } from '../table.ts'
 import type { Io } from './io.ts'
 
 /** One process in `status --json`. */
@@ -32,27 +35,63 @@ export interface ClusterStatus {
   readonly natsUrl: string
   /** The gateways' base URLs. */
   readonly gateways: readonly string[]
+  /** The cluster's default replication factor, as `up` gave it to the controllers. */
+  readonly replicationFactor: number | null
+  /** The cluster's `min.insync.replicas`, as `up` gave it to the controllers. */
+  readonly minInsyncReplicas: number | null
   readonly processes: readonly ProcessStatus[]
+  /** Every topic with its partitions; null when no gateway could say (the reason went to stderr). */
+  readonly topics: readonly TopicStatus[] | null
 }
 
 /** Runs `status`. */
 export async function status(command: Extract<Command, { kind: 'status' }>, io: Io): Promise<void> {
   const state = readState(command.dir)
   const observations = await observeAll(state)
-  if (command.json) io.out(JSON.stringify(clusterStatus(state, observations), null, 2))
-  else for (const line of statusLines(state, observations)) io.out(line)
+  const topics = await topicsOf(observations, command.internal, io)
+  if (command.json) io.out(JSON.stringify(clusterStatus(state, observations, topics), null, 2))
+  else {
+    for (const line of statusLines(state, observations)) io.out(line)
+    if (topics !== null) for (const line of ['', ...partitionLines(topics)]) io.out(line)
+  }
+}
+
+/** The partitions as the first ready gateway reports them; null, saying why on stderr, without one. */
+async function topicsOf(
+  observations: readonly Observation[],
+  internal: boolean,
+  io: Io,
+): Promise<TopicStatus[] | null> {
+  const gateway = observations.find(({ record, ready }) => record.role === 'gateway' && ready)
+  if (gateway === undefined) {
+    io.err('partitions: no gateway is ready to report them')
+    return null
+  }
+  try {
+    const topics = await readPartitions(httpBase(gateway.record), { internal })
+    const unlisted = topics.some(({ partitions }) => partitions.some(({ isr }) => isr === null))
+    if (unlisted)
+      io.err(`partitions: ${gateway.record.name} lists no replicas, so their ISR is unknown (?)`)
+    return topics
+  } catch (error) {
+    io.err(`partitions: ${gateway.record.name} did not report them: ${(error as Error).message}`)
+    return null
+  }
 }
 
 /** The status of the cluster as data. */
 export function clusterStatus(
   state: ClusterState,
   observations: readonly Observation[],
+  topics: readonly TopicStatus[] | null,
 ): ClusterStatus {
   return {
     dir: state.dir,
     clusterId: state.clusterId,
     natsUrl: state.natsUrl,
     gateways: processesOf(state, 'gateway').map(httpBase),
+    replicationFactor: state.replicationFactor ?? null,
+    minInsyncReplicas: state.minInsyncReplicas ?? null,
     processes: observations.map(({ record, running, ready, active, fenced, detail }) => ({
       name: record.name,
       role: record.role,
@@ -66,6 +105,7 @@ export function clusterStatus(
       ports: record.ports,
       ...(record.rack === undefined ? {} : { rack: record.rack }),
     })),
+    topics,
   }
 }
 
@@ -78,16 +118,42 @@ export function statusLines(state: ClusterState, observations: readonly Observat
     `${record.role}: ${detail}${record.rack === undefined ? '' : `, rack ${record.rack}`}`,
     endpoints(state, record.role, record.ports),
   ])
-  const table = [['NAME', 'PID', 'STATE', 'ROLE', 'ENDPOINTS'], ...rows]
-  const widths = table[0]?.map((_, column) =>
-    Math.max(...table.map((row) => (row[column] ?? '').length)),
+  const { replicationFactor, minInsyncReplicas } = state
+  const defaults =
+    replicationFactor === undefined
+      ? ''
+      : `, default replication factor ${replicationFactor}, min.insync.replicas ${minInsyncReplicas ?? '-'}`
+  return [
+    `cluster '${state.clusterId}' in ${state.dir}${defaults}`,
+    ...renderTable(['NAME', 'PID', 'STATE', 'ROLE', 'ENDPOINTS'], rows),
+  ]
+}
+
+/**
+ * The partitions as a table, one line per partition: its leader, replicas and in-sync replicas
+ * (`?` where the gateway lists no replicas), and `offline` or `under-replicated` where that holds.
+ */
+export function partitionLines(topics: readonly TopicStatus[]): string[] {
+  if (topics.length === 0) return ['no topics']
+  const ids = (brokers: readonly number[] | null) => (brokers === null ? '?' : brokers.join(','))
+  const rows = topics.flatMap((topic) =>
+    topic.partitions.map((partition) => [
+      topic.name,
+      String(partition.partition),
+      partition.leader === null ? '-' : String(partition.leader),
+      ids(partition.replicas),
+      ids(partition.isr),
+      partitionState(partition),
+    ]),
   )
-  const render = (row: string[]) =>
-    row
-      .map((cell, column) => cell.padEnd(widths?.[column] ?? 0))
-      .join('  ')
-      .trimEnd()
-  return [`cluster '${state.clusterId}' in ${state.dir}`, ...table.map(render)]
+  return renderTable(['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'STATE'], rows)
+}
+
+/** What calls for attention in a partition: no leader, or a replica out of sync. */
+export function partitionState(partition: PartitionStatus): string {
+  if (partition.leader === null) return 'offline'
+  if (partition.replicas === null || partition.isr === null) return ''
+  return partition.isr.length < partition.replicas.length ? 'under-replicated' : ''
 }
 
 function endpoints(state: ClusterState, role: string, ports: Readonly<Record<string, number>>) {

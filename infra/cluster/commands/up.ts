@@ -66,6 +66,8 @@ export async function up(command: UpCommand, io: Io): Promise<void> {
     clusterId: command.clusterId,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     sessionTimeoutMs: command.sessionTimeoutMs,
+    replicationFactor: command.replicationFactor,
+    minInsyncReplicas: command.minInsyncReplicas,
     processes: [],
   }
   const nats = natsRecord(binary, configFile, natsPort)

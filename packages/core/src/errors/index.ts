@@ -107,7 +107,7 @@ export const errorCodeInfo: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   MEMBER_ID_EXISTS: { kafkaCode: -1, retriable: false },
   // Subscribing and assigning mixed on one instance (the REST Proxy's 40903); Kafka's client throws.
   ILLEGAL_CONSUMER_STATE: { kafkaCode: -1, retriable: false },
-  // An ISR change adds a replica that is fenced or not a replica of the partition.
+  // An ISR change adds a broker that is fenced or not registered.
   INELIGIBLE_REPLICA: { kafkaCode: 107, retriable: false },
   // An ISR change based on a partition epoch that is no longer current.
   INVALID_UPDATE_VERSION: { kafkaCode: 108, retriable: false },
