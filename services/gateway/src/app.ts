@@ -74,7 +74,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const router = new LeaderRouter(deps.metadata, deps.dataPlane, logger)
   const sender = new BatchSender({ metadata: deps.metadata, router, config, logger, metrics })
   const coalescer = new Coalescer({
-    send: (topic, partition, batch) => sender.send(topic, partition, batch),
+    send: (topic, partition, batch, acks) => sender.send(topic, partition, batch, acks),
     lingerMs: config.lingerMs,
     maxInFlight: config.maxInFlightPerPartition,
     onBatch: (records, bytes) => {

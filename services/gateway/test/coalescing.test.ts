@@ -1,4 +1,4 @@
-import { ErrorCode } from '@tributary/core'
+import { Acks, ErrorCode } from '@tributary/core'
 import { describe, expect, test, vi } from 'vitest'
 import { base64, post, startGateway, type TestGateway, V2_BINARY } from './helpers/gateway.ts'
 
@@ -69,6 +69,40 @@ describe('coalescing produce requests per partition', () => {
         expect(stored[entry.offset as number]?.value).toBe(base64(`r${request}-${index}`))
       })
     })
+  })
+
+  test('requests with different acks never share a batch, and each acks still coalesces', async () => {
+    const gw = startGateway({ config: { maxInFlightPerPartition: 1 } })
+    await gw.createTopic('mixed', 1)
+    const open = closeGate(gw)
+    const kinds = [
+      { query: 'all', acks: Acks.All },
+      { query: '1', acks: Acks.Leader },
+      { query: '0', acks: Acks.None },
+    ]
+    const requests = Array.from({ length: 30 }, (_, request) => {
+      const kind = kinds[request % kinds.length] as (typeof kinds)[number]
+      return produce(
+        gw,
+        `/topics/mixed/partitions/0?acks=${kind.query}`,
+        values(`${kind.acks}/r${request}`, 5),
+      )
+    })
+    await accepted(gw, 150)
+    open()
+    await Promise.all(requests)
+    await vi.waitFor(() =>
+      expect(gw.dataPlane.produced.reduce((sum, batch) => sum + batch.records, 0)).toBe(150),
+    )
+    for (const batch of gw.dataPlane.produced) {
+      for (const value of batch.values) expect(value?.split('/')[0]).toBe(String(batch.acks))
+    }
+    // acks=all and acks=1 each: one batch held at the gate, then everything else together.
+    for (const acks of [Acks.All, Acks.Leader]) {
+      const batches = gw.dataPlane.produced.filter((batch) => batch.acks === acks)
+      expect(batches.length).toBeLessThanOrEqual(2)
+      expect(batches.reduce((sum, batch) => sum + batch.records, 0)).toBe(50)
+    }
   })
 
   test("a batch never exceeds the topic's max.message.bytes; a large request is split, in order", async () => {

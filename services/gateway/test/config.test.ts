@@ -51,6 +51,21 @@ describe('gateway process settings', () => {
     })
   })
 
+  test('--acks takes all, -1, 1 and 0 (GATEWAY_ACKS in the environment); the default is all', () => {
+    const acksOf = (argv: string[], env: Record<string, string> = {}) => {
+      const parsed = parseGatewayArgs(argv, env)
+      return parsed.help ? undefined : resolveGatewayConfig(parsed.config.gateway).acks
+    }
+    expect(acksOf([])).toBe(-1)
+    expect(acksOf(['--acks', 'all'])).toBe(-1)
+    expect(acksOf(['--acks=-1'])).toBe(-1)
+    expect(acksOf(['--acks', '1'])).toBe(1)
+    expect(acksOf(['--acks', '0'])).toBe(0)
+    expect(acksOf([], { GATEWAY_ACKS: '0' })).toBe(0)
+    expect(() => parseGatewayArgs(['--acks', '2'], {})).toThrow(/--acks=2/)
+    expect(() => resolveGatewayConfig({ acks: 2 } as never)).toThrow(/acks/)
+  })
+
   test('the NATS servers and the cluster id go together', () => {
     expect(
       parseGatewayArgs(['--nats', 'nats://a:4222, b:4222'], { TRIBUTARY_CLUSTER_ID: 'c_1' }),

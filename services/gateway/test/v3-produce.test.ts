@@ -1,9 +1,14 @@
 import { request as httpRequest } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { partitionForKey } from '@tributary/core'
-import { describe, expect, onTestFinished, test } from 'vitest'
-import { base64, CLUSTER_ID, post, startGateway, type TestGateway } from './helpers/gateway.ts'
+import { describe, expect, test } from 'vitest'
+import {
+  base64,
+  CLUSTER_ID,
+  listen,
+  post,
+  startGateway,
+  type TestGateway,
+} from './helpers/gateway.ts'
 
 const path = (topic: string) => `/v3/clusters/${CLUSTER_ID}/topics/${topic}/records`
 
@@ -167,16 +172,6 @@ describe('v3 produce, one request at a time', () => {
 })
 
 describe('v3 produce, streaming over a real connection', () => {
-  function listen(gw: TestGateway): Promise<number> {
-    return new Promise((resolve) => {
-      const server = serve(
-        { fetch: gw.app.fetch, port: 0, hostname: '127.0.0.1' },
-        (info: AddressInfo) => resolve(info.port),
-      )
-      onTestFinished(() => new Promise<void>((done) => server.close(() => done())))
-    })
-  }
-
   test('reports come back in order, each before the request body has ended, whatever the chunking', async () => {
     const gw = startGateway()
     await gw.createTopic('stream', 4)

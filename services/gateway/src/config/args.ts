@@ -10,6 +10,7 @@ import {
   usageText,
 } from '@tributary/node-service'
 import * as z from 'zod'
+import { ACKS_NAMES, acksNamed } from '../produce/index.ts'
 import type { GatewayConfigInput } from './index.ts'
 
 /**
@@ -68,7 +69,7 @@ const settings = {
   nats: { flag: 'nats', env: 'TRIBUTARY_NATS_URL', schema: natsServersSchema() },
   clusterId: { flag: 'cluster-id', env: 'TRIBUTARY_CLUSTER_ID', schema: clusterIdSchema() },
   lingerMs: { flag: 'linger-ms', env: 'GATEWAY_LINGER_MS', schema: count(0) },
-  acks: { flag: 'acks', env: 'GATEWAY_ACKS', schema: z.enum(['all', '-1', '1']).optional() },
+  acks: { flag: 'acks', env: 'GATEWAY_ACKS', schema: z.enum(ACKS_NAMES).optional() },
   deliveryTimeoutMs: {
     flag: 'delivery-timeout-ms',
     env: 'GATEWAY_DELIVERY_TIMEOUT_MS',
@@ -128,7 +129,7 @@ export function parseGatewayArgs(
     ...defined('consumerRequestTimeoutMs', read('consumerRequestTimeoutMs')),
     ...defined('consumerRequestMaxBytes', read('consumerRequestMaxBytes')),
     ...defined('advertisedUrl', read('advertisedUrl')),
-    ...(acks === undefined ? {} : { acks: acks === '1' ? 1 : -1 }),
+    ...defined('acks', acks === undefined ? undefined : acksNamed(acks)),
   }
   return {
     help: false,

@@ -1,4 +1,4 @@
-import { DEFAULT_OFFSETS_TOPIC_PARTITIONS } from '@tributary/core'
+import { Acks, DEFAULT_OFFSETS_TOPIC_PARTITIONS } from '@tributary/core'
 import * as z from 'zod'
 
 /**
@@ -12,6 +12,8 @@ export const DEFAULT_LINGER_MS = 0
 export const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024
 /** Batches of one partition in flight to its leader at once (Kafka's max.in.flight.requests). */
 export const DEFAULT_MAX_IN_FLIGHT_PER_PARTITION = 5
+/** acks=all, as Kafka producers default to since 3.0: an answer means every in-sync replica has it. */
+export const DEFAULT_ACKS = Acks.All
 /** How long the leader may wait for the in-sync replicas of an acks=all write. */
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000
 /** How long a record may spend in retries (not leader, leader unreachable) before it fails. */
@@ -52,8 +54,11 @@ export const gatewayConfigSchema = z.strictObject({
   deliveryTimeoutMs: z.number().int().min(0).default(DEFAULT_DELIVERY_TIMEOUT_MS),
   retryBackoffMs: z.number().int().min(1).default(DEFAULT_RETRY_BACKOFF_MS),
   retryBackoffMaxMs: z.number().int().min(1).default(DEFAULT_RETRY_BACKOFF_MAX_MS),
-  /** acks of every produce: -1 waits for the in-sync replicas, 1 for the leader only. */
-  acks: z.union([z.literal(-1), z.literal(1)]).default(-1),
+  /**
+   * The acks of a produce that names none (`?acks=`): -1 waits for the in-sync replicas, 1 for
+   * the leader only, 0 for nothing (the leader sends no answer, so no offsets are known).
+   */
+  acks: z.union([z.literal(-1), z.literal(0), z.literal(1)]).default(DEFAULT_ACKS),
   fetchMaxBytes: z.number().int().min(1).default(DEFAULT_FETCH_MAX_BYTES),
   fetchMaxBytesLimit: z
     .number()

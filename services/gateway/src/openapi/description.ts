@@ -45,12 +45,20 @@ Every error is \`{"error_code": N, "message": "…"}\`; a 5-digit code starts wi
 ## Produce
 Concurrent produce requests to one partition are coalesced into one record batch before they
 reach the partition's leader; each record still gets its own offset. By default a produce is
-answered after the leader's durable commit (acks=all). Add \`?async=true\` to a v2 or v3 produce
-to be answered as soon as the gateway has accepted the records, before the broker has them: the
-response carries partitions but no offsets (v2: HTTP 202, \`offset: null\`; v3: reports with
-\`error_code: 202\`, \`offset: null\`). **At-most-once**: a record lost afterwards (broker down past
-the retry bound, gateway stopped) is only logged and counted in
-\`tributary_gateway_async_produce_failures_total\`; nobody is told.
+answered once every in-sync replica has committed the records (acks=all), and refused with a
+retriable error while the partition has fewer in-sync replicas than \`min.insync.replicas\`.
+\`?acks=\` on a v2 or v3 produce chooses for that request: \`all\` (or \`-1\`), \`1\` (the leader's
+own commit) or \`0\` (answered as soon as the records are sent to the leader, which confirms
+nothing: partitions but no offsets, v2 HTTP 200 with \`offset: null\`, v3 reports with
+\`error_code: 200\` and \`offset: null\`; a record the leader refuses is lost unseen). Without it
+the gateway's \`--acks\` applies (all unless set). Requests with different acks never share a
+batch.
+
+Add \`?async=true\` to a v2 or v3 produce to be answered as soon as the gateway has accepted the
+records, before the broker has them: the response carries partitions but no offsets (v2: HTTP
+202, \`offset: null\`; v3: reports with \`error_code: 202\`, \`offset: null\`). **At-most-once**: a
+record lost afterwards (broker down past the retry bound, gateway stopped) is only logged and
+counted in \`tributary_gateway_async_produce_failures_total\`; nobody is told.
 
 The v3 records endpoint also takes a stream: many JSON objects concatenated in one chunked
 request body (or one JSON array of them), parsed as the bytes arrive, with one delivery report
@@ -77,7 +85,8 @@ to another instance is read again from its committed offset (at-least-once).
   partition read, as Redpanda's HTTP Proxy offers, returning records with \`timestamp\` (ms since
   the epoch) and \`headers\` encoded as the REST Proxy v3 produce request takes them
   (\`[{"name": …, "value": base64 or null}]\`).
-- The async produce option above.
+- The async produce option above, and \`?acks=\` on produce (the REST Proxy takes acks only from
+  its own producer config).
 - \`GET /consumers/{group}/instances/{instance}/records\` with \`Accept: text/event-stream\`: the
   instance's records as Server-Sent Events, one \`record\` event per record with id
   \`<topic>:<partition>:<offset>\`; reconnecting with \`Last-Event-ID\` resumes after that record.
@@ -99,6 +108,9 @@ to another instance is read again from its committed offset (at-least-once).
 - Body shape errors are 422 (error_code 422); recent REST Proxy versions answer type mismatches
   with 400.
 - v3 create topic answers with the created topic's real partition count.
+- A produce with acks=0 reports \`offset: null\` (v2 and v3, with HTTP 200 / \`error_code\` 200):
+  the leader never tells where the records went. A REST Proxy whose producer runs with acks=0
+  reports Kafka's placeholder offset -1 instead.
 - v3 consumer lag lists every partition the group has committed or reads now; where nothing is
   committed yet, \`current_offset\` and \`lag\` are null (the REST Proxy lists only committed ones).
 - Only the binary and json consumer formats exist (no Schema Registry); seeking by timestamp is

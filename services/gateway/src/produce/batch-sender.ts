@@ -10,7 +10,8 @@ import {
 
 /** Where the leader put a batch. */
 export interface SendResult {
-  readonly baseOffset: number
+  /** Null with acks=0: the leader sends no answer, so where it put the batch is never known. */
+  readonly baseOffset: number | null
   /** The leader's append time when the topic uses LogAppendTime, else -1. */
   readonly logAppendTime: number
 }
@@ -24,6 +25,10 @@ export interface SendResult {
  *
  * A retry after a lost connection may write a batch twice (the first attempt may have been
  * committed): at-least-once, as a Kafka producer without idempotence.
+ *
+ * With acks=0 a send resolves as soon as the batch is handed to the leader's connection (the
+ * data-plane client's promise): the leader answers nothing, so only a failure to reach it is
+ * retried, and a batch it then refuses is lost unseen, as with a Kafka producer's acks=0.
  */
 export class BatchSender {
   readonly #metadata: MetadataView
@@ -46,11 +51,11 @@ export class BatchSender {
     this.#metrics = options.metrics
   }
 
-  async send(topic: string, partition: number, batch: Uint8Array): Promise<SendResult> {
+  async send(topic: string, partition: number, batch: Uint8Array, acks: Acks): Promise<SendResult> {
     const deadline = Date.now() + this.#config.deliveryTimeoutMs
     let backoff = this.#config.retryBackoffMs
     for (;;) {
-      const outcome = await this.#attempt(topic, partition, batch)
+      const outcome = await this.#attempt(topic, partition, batch, acks)
       if (!(outcome instanceof TributaryError)) return outcome
       if (!outcome.retriable || Date.now() + backoff > deadline) throw outcome
       this.#metrics.produceRetries.inc({ reason: outcome.code })
@@ -64,6 +69,7 @@ export class BatchSender {
     topic: string,
     partition: number,
     batch: Uint8Array,
+    acks: Acks,
   ): Promise<SendResult | TributaryError> {
     let leader: Leader
     try {
@@ -80,12 +86,13 @@ export class BatchSender {
       const response = await leader.client.produce({
         topic,
         partition,
-        acks: this.#config.acks === -1 ? Acks.All : Acks.Leader,
+        acks,
         timeoutMs: this.#config.produceTimeoutMs,
         records: batch,
       })
       const failure = errorFromWire(response.errorCode, response.errorMessage)
       if (failure !== undefined) return failure
+      if (acks === Acks.None) return { baseOffset: null, logAppendTime: -1 }
       return { baseOffset: response.baseOffset, logAppendTime: response.logAppendTime }
     } catch (error) {
       this.#router.discard(leader)

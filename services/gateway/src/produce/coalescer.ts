@@ -1,23 +1,30 @@
-import { encodeRecordBatch, type RecordInput, TributaryError, toErrorData } from '@tributary/core'
+import {
+  type Acks,
+  encodeRecordBatch,
+  type RecordInput,
+  TributaryError,
+  toErrorData,
+} from '@tributary/core'
 import { RECORD_BATCH_OVERHEAD } from './record-size.ts'
 
-/** What became of one record: where it was written, or why not. */
+/** What became of one record: where it was written (null with acks=0: never told), or why not. */
 export type RecordOutcome =
-  | { readonly ok: true; readonly offset: number; readonly timestamp: number }
+  | { readonly ok: true; readonly offset: number | null; readonly timestamp: number }
   | { readonly ok: false; readonly error: TributaryError }
 
-/** Sends one encoded batch to a partition's leader; resolves with its base offset. */
+/** Sends one encoded batch to a partition's leader; resolves with its base offset (null: acks=0). */
 export type SendBatch = (
   topic: string,
   partition: number,
   batch: Uint8Array,
-) => Promise<{ baseOffset: number; logAppendTime: number }>
+  acks: Acks,
+) => Promise<{ baseOffset: number | null; logAppendTime: number }>
 
 export interface CoalescerOptions {
   readonly send: SendBatch
   /** 0: a batch leaves on the next event-loop turn; otherwise at most this many ms later. */
   readonly lingerMs: number
-  /** Batches of one partition in flight at once. */
+  /** Batches of one partition in flight at once (for each acks: see {@link Coalescer}). */
   readonly maxInFlight: number
   /** Hears each batch sent: its record count and size. */
   readonly onBatch?: (records: number, bytes: number) => void
@@ -48,6 +55,8 @@ interface Slice {
 interface PartitionQueue {
   readonly topic: string
   readonly partition: number
+  /** Every batch of the queue is sent with these acks. */
+  readonly acks: Acks
   readonly waiting: Waiting[]
   waitingBytes: number
   maxBatchBytes: number
@@ -64,6 +73,10 @@ interface PartitionQueue {
  * by the gateway's own limit), whole requests where they fit, a large request split across
  * batches. Each record learns its own offset: the batch's base offset plus its index in it. A
  * failed batch fails only the records in it.
+ *
+ * Requests with different acks never share a batch, since acks belongs to the whole produce
+ * request: each (partition, acks) pair has its own queue, as if each acks were its own Kafka
+ * producer, so requests with different acks are not ordered against each other.
  *
  * Records must arrive with their timestamps set and each small enough for a batch of its own.
  */
@@ -85,6 +98,7 @@ export class Coalescer {
   append(
     topic: string,
     partition: number,
+    acks: Acks,
     records: readonly RecordInput[],
     sizes: readonly number[],
     maxBatchBytes: number,
@@ -99,7 +113,7 @@ export class Coalescer {
         resolve,
       }
       this.#open += records.length
-      const queue = this.#queue(topic, partition)
+      const queue = this.#queue(topic, partition, acks)
       queue.maxBatchBytes = maxBatchBytes
       queue.waiting.push({ entry, from: 0 })
       for (const size of sizes) queue.waitingBytes += size
@@ -115,13 +129,14 @@ export class Coalescer {
     await new Promise<void>((resolve) => this.#idle.push(resolve))
   }
 
-  #queue(topic: string, partition: number): PartitionQueue {
-    const key = `${partition}:${topic}`
+  #queue(topic: string, partition: number, acks: Acks): PartitionQueue {
+    const key = queueKey(topic, partition, acks)
     let queue = this.#queues.get(key)
     if (queue === undefined) {
       queue = {
         topic,
         partition,
+        acks,
         waiting: [],
         waitingBytes: 0,
         maxBatchBytes: 0,
@@ -157,7 +172,8 @@ export class Coalescer {
       void this.#send(queue, slices).finally(() => {
         queue.inFlight--
         if (queue.waiting.length > 0) this.#drain(queue)
-        else if (queue.inFlight === 0) this.#queues.delete(`${queue.partition}:${queue.topic}`)
+        else if (queue.inFlight === 0)
+          this.#queues.delete(queueKey(queue.topic, queue.partition, queue.acks))
       })
     }
   }
@@ -195,11 +211,11 @@ export class Coalescer {
       for (let i = slice.from; i < slice.to; i++)
         records.push(slice.entry.records[i] as RecordInput)
     }
-    let result: { baseOffset: number; logAppendTime: number }
+    let result: { baseOffset: number | null; logAppendTime: number }
     try {
       const batch = encodeRecordBatch(records)
       this.#options.onBatch?.(records.length, batch.length)
-      result = await this.#options.send(queue.topic, queue.partition, batch)
+      result = await this.#options.send(queue.topic, queue.partition, batch, queue.acks)
     } catch (error) {
       const failure =
         error instanceof TributaryError
@@ -220,7 +236,8 @@ export class Coalescer {
           result.logAppendTime >= 0
             ? result.logAppendTime
             : ((records[index] as RecordInput).timestamp ?? -1)
-        this.#settle(slice.entry, i, { ok: true, offset: result.baseOffset + index, timestamp })
+        const offset = result.baseOffset === null ? null : result.baseOffset + index
+        this.#settle(slice.entry, i, { ok: true, offset, timestamp })
         index++
       }
     }
@@ -237,4 +254,8 @@ export class Coalescer {
       for (const resolve of idle) resolve()
     }
   }
+}
+
+function queueKey(topic: string, partition: number, acks: Acks): string {
+  return `${acks}:${partition}:${topic}`
 }

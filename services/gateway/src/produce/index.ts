@@ -2,6 +2,8 @@
  * The produce path: records to partitions, concurrent requests for a partition coalesced into
  * one RecordBatch, sent to the leader with retries on stale metadata.
  */
+export type { AcksName } from './acks.ts'
+export { ACKS_NAMES, acksNamed } from './acks.ts'
 export type { SendResult } from './batch-sender.ts'
 export { BatchSender } from './batch-sender.ts'
 export type { CoalescerOptions, RecordOutcome, SendBatch } from './coalescer.ts'

@@ -1,4 +1,5 @@
 import {
+  type Acks,
   createPartitioner,
   type Logger,
   type Partitioner,
@@ -50,7 +51,12 @@ export class Producer {
     this.#metrics = options.metrics
   }
 
-  produce(topic: TopicState, records: readonly ProduceRecord[]): Delivery[] {
+  /** Produces `records` with `acks` (the gateway's configured acks when absent). */
+  produce(
+    topic: TopicState,
+    records: readonly ProduceRecord[],
+    acks: Acks = this.#config.acks,
+  ): Delivery[] {
     const partitionCount = topic.partitions.length
     const maxMessageBytes = this.#topicConfig(topic).maxMessageBytes
     const maxBatchBytes = Math.min(maxMessageBytes, this.#config.maxBatchBytes)
@@ -91,6 +97,7 @@ export class Producer {
       const outcomes = this.#coalescer.append(
         topic.name,
         partition,
+        acks,
         group.inputs,
         group.sizes,
         maxBatchBytes,
@@ -111,7 +118,11 @@ export class Producer {
    * the gateway already holds `asyncMaxPendingBytes` of such records. Failures are logged and
    * counted, since nobody waits for them: at-most-once.
    */
-  produceAsync(topic: TopicState, records: readonly ProduceRecord[]): Delivery[] | undefined {
+  produceAsync(
+    topic: TopicState,
+    records: readonly ProduceRecord[],
+    acks: Acks = this.#config.acks,
+  ): Delivery[] | undefined {
     let bytes = 0
     for (const record of records)
       bytes += recordSizeBound({ key: record.key, value: record.value, headers: record.headers })
@@ -122,7 +133,7 @@ export class Producer {
       return undefined
     }
     this.#asyncPendingBytes += bytes
-    const deliveries = this.produce(topic, records)
+    const deliveries = this.produce(topic, records, acks)
     void Promise.all(deliveries.map((delivery) => delivery.outcome)).then((outcomes) => {
       this.#asyncPendingBytes -= bytes
       for (const outcome of outcomes) {

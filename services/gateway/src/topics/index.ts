@@ -1,4 +1,5 @@
 import {
+  type Acks,
   describeTopicConfig,
   isInternalTopic,
   parseTopicConfigs,
@@ -7,6 +8,7 @@ import {
   type TopicState,
 } from '@tributary/core'
 import { badRequest, RestError, RestErrorCode } from '../errors/index.ts'
+import { acksNamed } from '../produce/index.ts'
 
 /**
  * Reading topics out of the metadata image for the REST shapes, and the small parsers of path
@@ -57,6 +59,16 @@ export function asyncFlag(raw: string | undefined): boolean {
   if (raw === undefined || raw === '' || raw === 'false') return false
   if (raw === 'true') return true
   throw badRequest(`Query parameter async must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+/** The `acks` produce parameter: 0, 1, all or -1; absent or empty is `fallback`, anything else 400. */
+export function acksParam(raw: string | undefined, fallback: Acks): Acks {
+  if (raw === undefined || raw === '') return fallback
+  const acks = acksNamed(raw)
+  if (acks === undefined) {
+    throw badRequest(`Query parameter acks must be 0, 1, all or -1, got ${JSON.stringify(raw)}`)
+  }
+  return acks
 }
 
 /** The `include_internal` listing flag (an extension): absent or `false` hides internal topics. */

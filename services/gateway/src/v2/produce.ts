@@ -9,9 +9,9 @@ import { MediaType, produceFormat } from '../media/index.ts'
 import { contentOf, errorResponses, ref } from '../openapi/index.ts'
 import type { Delivery } from '../produce/index.ts'
 import { type ProduceRecord, parseV2Records } from '../records/index.ts'
-import { asyncFlag, refuseInternalProduce } from '../topics/index.ts'
+import { acksParam, asyncFlag, refuseInternalProduce } from '../topics/index.ts'
 import { v2PartitionOf, v2TopicOf } from './metadata.ts'
-import { asyncQuery, partitionParams, topicParams } from './params.ts'
+import { partitionParams, produceQuery, topicParams } from './params.ts'
 import { v2Json, v2Type } from './respond.ts'
 
 const v2 = [MediaType.V2]
@@ -28,7 +28,7 @@ const body = {
 const responses = {
   200: {
     description:
-      'One entry per record, in request order. The status stays 200 when records fail: a failed record has partition and offset null and error_code 50003 (retriable) or 50002.',
+      'One entry per record, in request order. The status stays 200 when records fail: a failed record has partition and offset null and error_code 50003 (retriable) or 50002. With acks=0 a record sent has its partition and a null offset: the leader confirms nothing.',
     content: contentOf(v2, 'V2ProduceResponse'),
   },
   202: {
@@ -36,7 +36,7 @@ const responses = {
     content: contentOf(v2, 'V2ProduceResponse'),
   },
   ...errorResponses(v2, {
-    400: 'Malformed JSON (400) or query parameter; produce to an internal topic (40002)',
+    400: 'Malformed JSON or query parameter (400, e.g. acks=2); produce to an internal topic (40002)',
     404: 'Topic (40401) or partition (40402) not found',
     406: 'The Accept header rules out application/vnd.kafka.v2+json',
     413: 'Body too large',
@@ -55,7 +55,7 @@ export function registerV2Produce(app: OpenAPIHono, ctx: GatewayContext): void {
       summary: 'Produce records to a topic',
       description:
         'Each record goes to the partition it names, else to murmur2(key) mod partitions (as Kafka clients do), else round robin.',
-      request: { params: topicParams, query: asyncQuery, body },
+      request: { params: topicParams, query: produceQuery, body },
       responses,
     }),
     (c) => produce(c, ctx, undefined),
@@ -68,7 +68,7 @@ export function registerV2Produce(app: OpenAPIHono, ctx: GatewayContext): void {
       tags,
       summary: 'Produce records to a partition',
       description: "Every record goes to the path's partition unless it names its own.",
-      request: { params: partitionParams, query: asyncQuery, body },
+      request: { params: partitionParams, query: produceQuery, body },
       responses,
     }),
     (c) => produce(c, ctx, c.req.param('partition')),
@@ -83,6 +83,7 @@ async function produce(
   const format = produceFormat(c.req.header('content-type'))
   const type = v2Type(c)
   const async = asyncFlag(c.req.query('async'))
+  const acks = acksParam(c.req.query('acks'), ctx.config.acks)
   const body = parseJson(await readBody(c.req.raw, ctx.config.maxRequestBytes))
   const parsed = parseV2Records(body, format)
   const topic = v2TopicOf(ctx, c.req.param('topic') ?? '')
@@ -91,7 +92,7 @@ async function produce(
     rawPartition === undefined ? undefined : v2PartitionOf(topic, rawPartition).partition
   const records = withPartitions(topic, parsed, pathPartition)
   if (async) {
-    const deliveries = ctx.producer.produceAsync(topic, records)
+    const deliveries = ctx.producer.produceAsync(topic, records, acks)
     if (deliveries === undefined) {
       throw new RestError(
         RestErrorCode.TooManyRequests,
@@ -100,7 +101,7 @@ async function produce(
     }
     return v2Json(c, response(deliveries.map((delivery) => accepted(delivery))), 202, type)
   }
-  const deliveries = ctx.producer.produce(topic, records)
+  const deliveries = ctx.producer.produce(topic, records, acks)
   const offsets = await Promise.all(deliveries.map(async (delivery) => settled(ctx, delivery)))
   return v2Json(c, response(offsets), 200, type)
 }

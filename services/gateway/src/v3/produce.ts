@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createRoute, z } from '@hono/zod-openapi'
-import type { TopicState } from '@tributary/core'
+import type { Acks, TopicState } from '@tributary/core'
 import type { Context } from 'hono'
 import type { GatewayContext } from '../context/index.ts'
 import {
@@ -14,6 +14,7 @@ import {
 } from '../errors/index.ts'
 import { MediaType, requireJsonBody } from '../media/index.ts'
 import { contentOf, errorResponses, named, ref } from '../openapi/index.ts'
+import { ACKS_NAMES } from '../produce/index.ts'
 import {
   type DataInfo,
   emptyBody,
@@ -21,7 +22,7 @@ import {
   v3ProduceRequestSchema,
 } from '../records/index.ts'
 import { JsonStreamError, jsonObjects, OrderedJsonWriter } from '../streaming/index.ts'
-import { asyncFlag, refuseInternalProduce } from '../topics/index.ts'
+import { acksParam, asyncFlag, refuseInternalProduce } from '../topics/index.ts'
 import { clusterLinks, json, topicParams, v3TopicOf } from './common.ts'
 
 named('ProduceRequest', v3ProduceRequestSchema)
@@ -29,7 +30,8 @@ named(
   'ProduceResponse',
   z.object({
     error_code: z.number().int().openapi({
-      description: '200 written; 202 accepted (async); otherwise the failure code and a message',
+      description:
+        '200 written (with acks=0: sent to the leader, offset null); 202 accepted (async); otherwise the failure code and a message',
     }),
     message: z.string().optional(),
     cluster_id: z.string().optional(),
@@ -45,7 +47,7 @@ named(
 /** Delivery reports not yet written before the gateway stops reading a streamed request. */
 const MAX_PENDING_REPORTS = 10_000
 
-const asyncQuery = z.object({
+const produceQuery = z.object({
   async: z
     .string()
     .optional()
@@ -54,6 +56,15 @@ const asyncQuery = z.object({
       type: 'boolean',
       description:
         'true: report each record as soon as the gateway has accepted it (error_code 202, offset null), before the broker has it. At-most-once.',
+    }),
+  acks: z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'acks', in: 'query' },
+      enum: [...ACKS_NAMES],
+      description:
+        "Extension, for every record of the request: the replicas that must have a record before its report. all (or -1): every in-sync replica, and only while there are at least min.insync.replicas of them; 1: the leader alone; 0: none, the report (error_code 200, offset null) comes once the record is sent to the leader, which confirms nothing, so a record it refuses is lost unseen. Default: the gateway's --acks, all unless set.",
     }),
 })
 
@@ -73,7 +84,7 @@ export function registerV3Produce(app: OpenAPIHono, ctx: GatewayContext): void {
         'The body is one record, or many concatenated (or a JSON array of them), sent with chunked encoding if you like: each is parsed as its bytes arrive and answered with one delivery report, in request order, written as soon as it completes; reports are separated by \\r\\n. Once the first record has been read the status is 200 and a failure is a report {error_code, message}: 422 invalid record, 42206 schema type, 42207 bad base64, 40403 unknown partition, 50002, 50003 retriable. A record that is not valid JSON gets a 400 report and the stream goes on; a stream whose structure breaks (anything but whitespace between records, an unclosed record) ends with a 400 report, 413 for a record larger than the gateway accepts. A first record that is not JSON is a plain 400 response.',
       request: {
         params: topicParams,
-        query: asyncQuery,
+        query: produceQuery,
         body: { required: true, content: { [MediaType.Json]: { schema: ref('ProduceRequest') } } },
       },
       responses: {
@@ -82,7 +93,7 @@ export function registerV3Produce(app: OpenAPIHono, ctx: GatewayContext): void {
           content: contentOf(json, 'ProduceResponse'),
         },
         ...errorResponses(json, {
-          400: 'The first record is malformed JSON (400); produce to an internal topic (40002)',
+          400: 'The first record is malformed JSON, or a query parameter is bad (400, e.g. acks=2); produce to an internal topic (40002)',
           404: 'Unknown cluster (404) or topic (40403)',
           406: 'Accept rules out application/json',
           413: 'A record larger than the gateway accepts',
@@ -99,6 +110,7 @@ async function produce(c: Context, ctx: GatewayContext): Promise<Response> {
   requireJsonBody(c.req.header('content-type'))
   const links = clusterLinks(c, ctx)
   const async = asyncFlag(c.req.query('async'))
+  const acks = acksParam(c.req.query('acks'), ctx.config.acks)
   const topicName = v3TopicOf(c, ctx).name
   refuseInternalProduce(topicName)
   const objects = jsonObjects(c.req.raw.body, ctx.config.maxRequestBytes)
@@ -118,10 +130,10 @@ async function produce(c: Context, ctx: GatewayContext): Promise<Response> {
     } catch (error) {
       return Promise.resolve(report(ctx, error))
     }
-    return produceOne(ctx, links.clusterId, topicName, body, async)
+    return produceOne(ctx, links.clusterId, topicName, body, { async, acks })
   }
   const writer = new OrderedJsonWriter(MAX_PENDING_REPORTS)
-  writer.push(produceOne(ctx, links.clusterId, topicName, firstBody, async))
+  writer.push(produceOne(ctx, links.clusterId, topicName, firstBody, { async, acks }))
   void (async () => {
     try {
       for (;;) {
@@ -181,7 +193,7 @@ async function produceOne(
   clusterId: string,
   topicName: string,
   body: unknown,
-  async: boolean,
+  { async, acks }: { async: boolean; acks: Acks },
 ): Promise<Report> {
   try {
     const parsed = parseV3Record(body)
@@ -200,7 +212,7 @@ async function produceOne(
       ...info('value', parsed.value),
     })
     if (async) {
-      const deliveries = ctx.producer.produceAsync(topic, [parsed.record])
+      const deliveries = ctx.producer.produceAsync(topic, [parsed.record], acks)
       const delivery = deliveries?.[0]
       if (delivery === undefined) {
         throw new RestError(
@@ -213,7 +225,7 @@ async function produceOne(
         ...base(delivery.partition, null, parsed.record.timestamp ?? Date.now()),
       }
     }
-    const [delivery] = ctx.producer.produce(topic, [parsed.record])
+    const [delivery] = ctx.producer.produce(topic, [parsed.record], acks)
     if (delivery === undefined) throw new Error('no delivery for a record')
     const outcome = await delivery.outcome
     if (!outcome.ok) {

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { MetadataFollower, type MetadataRecord } from '@tributary/core'
 import { onTestFinished } from 'vitest'
 import { createGatewayApp, type GatewayConfigInput } from '../../src/index.ts'
@@ -73,6 +75,17 @@ export function startGateway(
       await controller.createTopic({ name, partitions, replicationFactor: 1, configs })
     },
   }
+}
+
+/** Serves a gateway on a real socket (127.0.0.1, a free port) until the test ends; its port. */
+export function listen(gw: TestGateway): Promise<number> {
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: gw.app.fetch, port: 0, hostname: '127.0.0.1' },
+      (info: AddressInfo) => resolve(info.port),
+    )
+    onTestFinished(() => new Promise<void>((done) => server.close(() => done())))
+  })
 }
 
 export const V2_BINARY = 'application/vnd.kafka.binary.v2+json'
