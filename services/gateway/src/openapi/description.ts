@@ -24,7 +24,8 @@ Every error is \`{"error_code": N, "message": "…"}\`; a 5-digit code starts wi
   (topic exists, bad partition count or replication factor, bad config, invalid topic name,
   offset out of range).
 - 404: unknown path or cluster (404); v2 unknown topic 40401, unknown partition 40402; v3 unknown
-  topic or partition 40403 ("This server does not host this topic-partition.").
+  topic or partition 40403 ("This server does not host this topic-partition."), a broker that
+  holds no replica of the partition or is not registered 404.
 - 406 / 40601: nothing acceptable / records not readable in the Accept header's embedded format.
 - 413: body larger than the gateway accepts. 415: unsupported Content-Type.
 - 422: a well-formed body that breaks the rules (error_code 422, e.g. "records may not be
@@ -115,4 +116,8 @@ to another instance is read again from its committed offset (at-least-once).
   committed yet, \`current_offset\` and \`lag\` are null (the REST Proxy lists only committed ones).
 - Only the binary and json consumer formats exist (no Schema Registry); seeking by timestamp is
   not supported yet (422).
+- A topic config's synonyms (topic, cluster-wide, default) all carry the topic config's name;
+  Kafka names the broker-level ones by their broker config (\`log.retention.ms\`).
+- \`GET /v3/clusters/{cluster_id}/brokers/{broker_id}/partition-replicas\` lists what the metadata
+  assigns to the broker (the REST Proxy lists what the broker's log directories hold).
 `.trim()

@@ -1,12 +1,4 @@
-import {
-  type Acks,
-  describeTopicConfig,
-  isInternalTopic,
-  parseTopicConfigs,
-  type TopicConfig,
-  type TopicConfigEntry,
-  type TopicState,
-} from '@tributary/core'
+import { type Acks, isInternalTopic, type TopicState } from '@tributary/core'
 import { badRequest, RestError, RestErrorCode } from '../errors/index.ts'
 import { acksNamed } from '../produce/index.ts'
 
@@ -15,16 +7,12 @@ import { acksNamed } from '../produce/index.ts'
  * and query values every route shares.
  */
 
-/** Every config of a topic, its overrides applied (a stored override that no longer parses is skipped). */
-export function topicConfigEntries(topic: TopicState): TopicConfigEntry[] {
-  let overrides: Partial<TopicConfig> = {}
-  try {
-    overrides = parseTopicConfigs(topic.configs)
-  } catch {
-    overrides = {}
-  }
-  return describeTopicConfig(overrides)
-}
+export {
+  type EffectiveTopicConfig,
+  type TopicConfigSource,
+  type TopicConfigSynonym,
+  topicConfigEntries,
+} from './configs.ts'
 
 /** A topic's replication factor: its first partition's replica count (0 with no partitions). */
 export function replicationFactorOf(topic: TopicState): number {
@@ -37,6 +25,9 @@ export function parsePartitionId(raw: string | undefined): number | undefined {
   const value = Number(raw)
   return value <= 0x7fff_ffff ? value : undefined
 }
+
+/** A broker id from a path: a non-negative int32 too, else undefined (answered as not found). */
+export const parseBrokerId = parsePartitionId
 
 /** An optional integer query parameter within [min, max]; 400 when malformed. */
 export function integerQuery(

@@ -88,7 +88,8 @@ export function registerV2Metadata(app: OpenAPIHono, ctx: GatewayContext): void 
     }),
     (c) => {
       const type = v2Type(c)
-      return v2Json(c, v2Topic(v2TopicOf(ctx, c.req.param('topic'))), 200, type)
+      const topic = v2TopicOf(ctx, c.req.param('topic'))
+      return v2Json(c, v2Topic(topic, ctx.metadata.image.clusterConfigs), 200, type)
     },
   )
 

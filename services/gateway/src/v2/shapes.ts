@@ -25,9 +25,10 @@ export const v2TopicSchema = named(
   'V2Topic',
   z.object({
     name: z.string(),
-    configs: z
-      .record(z.string(), z.string())
-      .openapi({ description: 'Every topic config, overrides applied' }),
+    configs: z.record(z.string(), z.string()).openapi({
+      description:
+        'Every topic config at its effective value: the topic override, else the cluster-wide value, else the default',
+    }),
     partitions: z.array(v2PartitionSchema),
   }),
 )
@@ -81,11 +82,12 @@ export function v2Partition(state: PartitionState) {
   }
 }
 
-export function v2Topic(topic: TopicState) {
+/** A topic with its effective configs: its overrides over the cluster's over Kafka's defaults. */
+export function v2Topic(topic: TopicState, clusterConfigs: Readonly<Record<string, string>>) {
   return {
     name: topic.name,
     configs: Object.fromEntries(
-      topicConfigEntries(topic).map((entry) => [entry.name, entry.value]),
+      topicConfigEntries(topic, clusterConfigs).map((entry) => [entry.name, entry.value]),
     ),
     partitions: topic.partitions.map(v2Partition),
   }

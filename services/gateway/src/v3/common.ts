@@ -30,6 +30,11 @@ export const partitionParams = topicParams.extend({
     .string()
     .openapi({ param: { name: 'partition_id', in: 'path' }, type: 'integer', example: '0' }),
 })
+const brokerId = z
+  .string()
+  .openapi({ param: { name: 'broker_id', in: 'path' }, type: 'integer', example: '1' })
+export const replicaParams = partitionParams.extend({ broker_id: brokerId })
+export const brokerParams = clusterParams.extend({ broker_id: brokerId })
 export const includeInternalQuery = z.object({
   include_internal: z
     .string()

@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createRoute, z } from '@hono/zod-openapi'
-import { describeTopicConfig } from '@tributary/core'
 import type { Context } from 'hono'
 import { applyChange } from '../admin/index.ts'
 import type { GatewayContext } from '../context/index.ts'
@@ -48,8 +47,6 @@ const alterConfigsSchema = named(
   }),
 )
 
-const defaults = new Map(describeTopicConfig({}).map((entry) => [entry.name, entry.value]))
-
 const changeErrors = errorResponses(json, {
   400: 'Malformed JSON (400); unknown config or invalid value (40002)',
   404: 'Unknown cluster (404) or topic (40403)',
@@ -69,7 +66,8 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
       request: { params: topicParams },
       responses: {
         200: {
-          description: 'Every config, overrides applied',
+          description:
+            'Every config at its effective value: the topic override, else the cluster-wide value, else the default',
           content: contentOf(json, 'TopicConfigDataList'),
         },
         ...errorResponses(json, {
@@ -81,8 +79,8 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
     (c) => {
       const links = clusterLinks(c, ctx)
       const topic = v3TopicOf(c, ctx)
-      const data = topicConfigEntries(topic).map((entry) =>
-        topicConfigData(links, topic.name, entry, defaults.get(entry.name) ?? entry.value),
+      const data = topicConfigEntries(topic, ctx.metadata.image.clusterConfigs).map((entry) =>
+        topicConfigData(links, topic.name, entry),
       )
       return v3Json(
         c,
@@ -110,13 +108,12 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
       const links = clusterLinks(c, ctx)
       const topic = v3TopicOf(c, ctx)
       const name = c.req.param('name')
-      const entry = topicConfigEntries(topic).find((candidate) => candidate.name === name)
+      const entry = topicConfigEntries(topic, ctx.metadata.image.clusterConfigs).find(
+        (candidate) => candidate.name === name,
+      )
       if (entry === undefined)
         throw new RestError(RestErrorCode.NotFound, `Config ${name} cannot be found.`)
-      return v3Json(
-        c,
-        topicConfigData(links, topic.name, entry, defaults.get(entry.name) ?? entry.value),
-      )
+      return v3Json(c, topicConfigData(links, topic.name, entry))
     },
   )
 
@@ -154,7 +151,7 @@ export function registerV3Configs(app: OpenAPIHono, ctx: GatewayContext): void {
       method: 'delete',
       path: '/v3/clusters/{cluster_id}/topics/{topic_name}/configs/{name}',
       tags,
-      summary: 'Reset one config of a topic to its default',
+      summary: "Reset one config of a topic to the cluster's value or the default",
       request: { params: configParams },
       responses: { 204: { description: 'Reset' }, ...changeErrors },
     }),

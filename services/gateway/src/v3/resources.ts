@@ -1,12 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import {
-  isInternalTopic,
-  type PartitionState,
-  type TopicConfigEntry,
-  type TopicState,
-} from '@tributary/core'
+import { isInternalTopic, type PartitionState, type TopicState } from '@tributary/core'
 import { named } from '../openapi/index.ts'
-import { replicationFactorOf } from '../topics/index.ts'
+import { type EffectiveTopicConfig, replicationFactorOf } from '../topics/index.ts'
 
 /**
  * The v3 resource shapes, as the REST Proxy writes them: every resource has a `kind`, a
@@ -17,6 +12,11 @@ import { replicationFactorOf } from '../topics/index.ts'
 const relationship = z.object({ related: z.string() })
 const resourceMetadata = z.object({ self: z.string(), resource_name: z.string() })
 const collectionMetadata = z.object({ self: z.string(), next: z.string().nullable() })
+const configSource = z.enum([
+  'DYNAMIC_TOPIC_CONFIG',
+  'DYNAMIC_DEFAULT_BROKER_CONFIG',
+  'DEFAULT_CONFIG',
+])
 
 export const clusterDataSchema = named(
   'ClusterData',
@@ -80,10 +80,25 @@ export const topicConfigDataSchema = named(
     is_default: z.boolean(),
     is_read_only: z.boolean(),
     is_sensitive: z.boolean(),
-    source: z.enum(['DYNAMIC_TOPIC_CONFIG', 'DEFAULT_CONFIG']),
-    synonyms: z.array(
-      z.object({ name: z.string(), value: z.string().nullable(), source: z.string() }),
-    ),
+    source: configSource,
+    synonyms: z
+      .array(z.object({ name: z.string(), value: z.string().nullable(), source: configSource }))
+      .openapi({ description: 'Every layer that sets the config, the effective one first' }),
+  }),
+)
+
+export const replicaDataSchema = named(
+  'ReplicaData',
+  z.object({
+    kind: z.literal('KafkaReplica'),
+    metadata: resourceMetadata,
+    cluster_id: z.string(),
+    topic_name: z.string(),
+    partition_id: z.number().int(),
+    broker_id: z.number().int(),
+    is_leader: z.boolean(),
+    is_in_sync: z.boolean().openapi({ description: "The broker is in the partition's ISR" }),
+    broker: relationship,
   }),
 )
 
@@ -94,6 +109,7 @@ named('ClusterDataList', list('KafkaClusterList', clusterDataSchema))
 named('TopicDataList', list('KafkaTopicList', topicDataSchema))
 named('PartitionDataList', list('KafkaPartitionList', partitionDataSchema))
 named('TopicConfigDataList', list('KafkaTopicConfigList', topicConfigDataSchema))
+named('ReplicaDataList', list('KafkaReplicaList', replicaDataSchema))
 
 /** Builds the absolute URLs and CRNs of one cluster's resources. */
 export class Links {
@@ -184,19 +200,8 @@ export function partitionData(links: Links, topic: string, state: PartitionState
   }
 }
 
-export function topicConfigData(
-  links: Links,
-  topic: string,
-  entry: TopicConfigEntry,
-  defaultValue: string,
-) {
-  const source = entry.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG'
-  const synonyms = entry.isDefault
-    ? [{ name: entry.name, value: entry.value, source: 'DEFAULT_CONFIG' }]
-    : [
-        { name: entry.name, value: entry.value, source: 'DYNAMIC_TOPIC_CONFIG' },
-        { name: entry.name, value: defaultValue, source: 'DEFAULT_CONFIG' },
-      ]
+/** A topic config at its effective value, with where it comes from and the layers under it. */
+export function topicConfigData(links: Links, topic: string, entry: EffectiveTopicConfig) {
   return {
     kind: 'KafkaTopicConfig' as const,
     metadata: {
@@ -210,7 +215,30 @@ export function topicConfigData(
     is_default: entry.isDefault,
     is_read_only: false,
     is_sensitive: false,
-    source,
-    synonyms,
+    source: entry.source,
+    synonyms: entry.synonyms,
+  }
+}
+
+/** One replica of a partition: the broker `brokerId` holding it, as the image assigns it. */
+export function replicaData(links: Links, topic: string, state: PartitionState, brokerId: number) {
+  const path = ['topics', topic, 'partitions', state.partition, 'replicas', brokerId] as const
+  return {
+    kind: 'KafkaReplica' as const,
+    metadata: {
+      self: links.url(...path),
+      resource_name: links.crn(
+        ['topic', topic],
+        ['partition', state.partition],
+        ['replica', brokerId],
+      ),
+    },
+    cluster_id: links.clusterId,
+    topic_name: topic,
+    partition_id: state.partition,
+    broker_id: brokerId,
+    is_leader: state.leader === brokerId,
+    is_in_sync: state.isr.includes(brokerId),
+    broker: links.related('brokers', brokerId),
   }
 }
