@@ -5,9 +5,10 @@ import {
   type DataPlaneConnector,
   IsolationLevel,
 } from '@tributary/core'
-import { describe, expect, it } from 'vitest'
+import { PartitionLog } from '@tributary/storage'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { inProcessClient } from '../src/handler/index.ts'
-import { truncationOffset } from '../src/replication/index.ts'
+import { PartitionLeadership, truncationOffset } from '../src/replication/index.ts'
 import {
   batchOf,
   fetchRequest,
@@ -185,6 +186,47 @@ describe('replication', () => {
     const copied = log?.read(0, 1 << 20)
     const values = copied?.batches.flatMap((batch) => recordsOf(batch).map((r) => r.value))
     expect(values).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('PartitionLeadership', () => {
+  const state = (isr: number[], partitionEpoch: number) => ({
+    partition: 0,
+    replicas: [1, 2],
+    isr,
+    leader: 1,
+    leaderEpoch: 0,
+    partitionEpoch,
+  })
+
+  it('counts a member it asked to add before the image shows it (the maximal ISR)', async () => {
+    const log = await PartitionLog.open({ dir: tempDir(), config: { flushMode: 'os' } })
+    onTestFinished(() => log.close())
+    await log.append(batchOf(['a', 'b', 'c']), 0)
+    const leadership = new PartitionLeadership({ brokerId: 1, state: state([1], 0), log, now: 0 })
+    leadership.recordFetch(2, 1, log.logEndOffset, 0)
+    leadership.pendingIsr = { isr: [1, 2], basedOnPartitionEpoch: 0, retryAtMs: 0 }
+    leadership.advance(log, state([1], 0))
+    expect(log.highWatermark).toBe(1)
+    // Once the image has moved past the change (here: it did not add broker 2), the image rules.
+    leadership.advance(log, state([1], 1))
+    expect(log.highWatermark).toBe(3)
+    expect(leadership.pendingIsr).toBeUndefined()
+  })
+
+  it('never moves the high watermark down, and fails waiting produces when it ends', async () => {
+    const log = await PartitionLog.open({ dir: tempDir(), config: { flushMode: 'os' } })
+    onTestFinished(() => log.close())
+    await log.append(batchOf(['a', 'b']), 0)
+    const leadership = new PartitionLeadership({ brokerId: 1, state: state([1], 0), log, now: 0 })
+    leadership.advance(log, state([1], 0))
+    expect(log.highWatermark).toBe(2)
+    leadership.advance(log, state([1, 2], 1))
+    expect(log.highWatermark).toBe(2)
+    await log.append(batchOf(['c']), 0)
+    const waiting = leadership.waitForCommit(log, 3, 60_000)
+    leadership.end('leader epoch 1 replaced 0')
+    await expect(waiting).rejects.toMatchObject({ code: 'NOT_LEADER_OR_FOLLOWER' })
   })
 })
 
