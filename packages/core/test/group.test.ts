@@ -161,7 +161,7 @@ describe('offset commit records', () => {
     }
   })
 
-  it('reads a version 0 key, and leaves keys of other record kinds (version 2) undefined', () => {
+  it('reads a version 0 key, and leaves keys of other record kinds (2, 1000) undefined', () => {
     const v1 = encodeOffsetCommitKey({ group: 'g', topic: 't', partition: 5 })
     const v0 = v1.slice()
     v0[1] = 0
@@ -169,6 +169,10 @@ describe('offset commit records', () => {
     // GroupMetadataKey v2: version, then the group id only.
     expect(decodeOffsetCommitKey(new Uint8Array([0, 2, 0, 1, 0x67]))).toBeUndefined()
     expect(decodeOffsetCommitKey(new Uint8Array([0, 2]))).toBeUndefined()
+    // The broker coordinator's consumer-instance key, version 1000: group, then instance.
+    expect(decodeOffsetCommitKey(new Uint8Array([0x03, 0xe8, 0, 1, 0x67, 0, 1, 0x69]))).toBe(
+      undefined,
+    )
   })
 
   it('refuses every truncation and malformed fields as CorruptRecordError', () => {

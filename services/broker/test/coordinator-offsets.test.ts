@@ -71,15 +71,14 @@ describe('GroupCoordinator: committed offsets in __consumer_offsets', () => {
       { topic: 't', partition: 0, offset: 11, metadata: '' },
       { topic: 't', partition: 2, offset: 30, metadata: 'direct' },
     ])
-    // Instances lived in memory only; the offsets are where a new one starts.
-    expect((await second.api.refused({ op: 'poll', group: 'g', instance: 'a' })).code).toBe(
-      ErrorCode.UnknownMemberId,
-    )
+    // The instance came back with its assignment, each partition at its committed offset.
+    const back = second.api.consumer('g', 'a')
+    expect((await back.poll()).partitions.map((p) => p.position)).toEqual([11, null, 30])
     const b = await second.api.consumer('g', 'b').create()
     await b.assign([0, 1].map((partition) => ({ topic: 't', partition })))
     expect((await b.poll()).partitions.map((p) => p.position)).toEqual([11, null])
     expect(await second.api.call({ op: 'listGroups' })).toEqual({
-      groups: [{ group: 'g', state: 'STABLE', members: 1 }],
+      groups: [{ group: 'g', state: 'STABLE', members: 2 }],
     })
   })
 
@@ -98,9 +97,8 @@ describe('GroupCoordinator: committed offsets in __consumer_offsets', () => {
     )
     host.metadata.changeLeader(OFFSETS_TOPIC, partition, 1)
     expect(await a.committed()).toEqual({ 't-0': 9 })
-    expect((await host.api.refused({ op: 'poll', group: 'g', instance: 'a' })).code).toBe(
-      ErrorCode.UnknownMemberId,
-    )
+    // The instance was replayed too: it reads on from the offset committed last.
+    expect((await a.poll()).partitions).toEqual([{ topic: 't', partition: 0, position: 9 }])
     // Leader again at a newer epoch, with no request seeing it lose leadership in between.
     await appendRecord(host, 'g', 0, 12)
     host.metadata.changeLeader(OFFSETS_TOPIC, partition, 2)

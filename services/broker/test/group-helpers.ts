@@ -1,5 +1,8 @@
 import {
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
   type DataPlaneClient,
+  type DataPlaneConnector,
   type GroupDescription,
   type GroupOp,
   type GroupRequestOf,
@@ -10,7 +13,8 @@ import {
   type TopicPartition,
 } from '@tributary/core'
 import { expect } from 'vitest'
-import { hostReplicas, TestMetadata } from './helpers.ts'
+import { inProcessClient } from '../src/handler/index.ts'
+import { hostReplicas, type ReplicaHost, TestMetadata, tempDir } from './helpers.ts'
 
 /** Partitions of `__consumer_offsets` in the group tests. */
 export const OFFSETS_PARTITIONS = 3
@@ -52,6 +56,82 @@ export async function groupHost(options: { dir?: string; metadata?: TestMetadata
   }
   await host.replicas.sync()
   return { ...host, clock, api: groupApi(host.handler) }
+}
+
+/**
+ * Brokers 1 and 2 hosted in this process, each with its own logs and group coordinator (on one
+ * hand-moved clock), `__consumer_offsets` (3 partitions) replicated on both with broker 1
+ * leading and broker 2 following it through broker 1's handler, and topic `t` (4 partitions)
+ * on broker 1. `failover()` is what the controller does when broker 1 dies: broker 1 stops, and
+ * broker 2 leads every offsets partition with an ISR of itself and a bumped leader epoch.
+ */
+export async function twoGroupHosts() {
+  const clock = new TestClock()
+  const metadata = new TestMetadata()
+  metadata.registerBroker(1)
+  metadata.registerBroker(2)
+  const offsetsTopicId = metadata.createTopic(OFFSETS_TOPIC, {
+    partitions: OFFSETS_PARTITIONS,
+    replicas: [1, 2],
+  })
+  metadata.createTopic('t', { partitions: 4 })
+  const hosts = new Map<number, ReplicaHost>()
+  const connector: DataPlaneConnector = {
+    connect(brokerId) {
+      const host = hosts.get(brokerId)
+      if (host === undefined) throw new Error(`broker ${brokerId} is not running`)
+      return inProcessClient(host.handler)
+    },
+  }
+  const common = {
+    metadata,
+    connector,
+    controller: { alterPartition: isrChange(metadata, () => [...hosts.values()]) },
+    groupNow: () => clock.now,
+    groupSettings: TEST_GROUP_SETTINGS,
+  }
+  const first = hostReplicas({ ...common, brokerId: 1 })
+  hosts.set(1, first)
+  const second = hostReplicas({ ...common, brokerId: 2, dir: tempDir() })
+  hosts.set(2, second)
+  await Promise.all([first.replicas.sync(), second.replicas.sync()])
+  return {
+    metadata,
+    clock,
+    first: { ...first, api: groupApi(first.handler) },
+    second: { ...second, api: groupApi(second.handler) },
+    async failover(): Promise<void> {
+      hosts.delete(1)
+      await first.close()
+      for (let partition = 0; partition < OFFSETS_PARTITIONS; partition++) {
+        metadata.apply({
+          type: 'partition-change',
+          topicId: offsetsTopicId,
+          partition,
+          leader: 2,
+          isr: [2],
+        })
+      }
+      await second.replicas.sync()
+    },
+  }
+}
+
+/** Applies an ISR change a leader asks for to the shared image, as the controller would. */
+function isrChange(metadata: TestMetadata, hosts: () => ReplicaHost[]) {
+  return async (request: AlterPartitionRequest): Promise<AlterPartitionResult> => {
+    metadata.apply({
+      type: 'partition-change',
+      topicId: request.topicId,
+      partition: request.partition,
+      isr: request.isr,
+    })
+    await Promise.all(hosts().map((host) => host.replicas.sync()))
+    const topic = metadata.image.topics.find((t) => t.topicId === request.topicId)
+    const state = topic?.partitions[request.partition]
+    if (state === undefined) throw new Error('no such partition')
+    return { ...state, metadataOffset: metadata.image.offset }
+  }
 }
 
 /** The Group API of a data-plane client, results unwrapped (errors thrown as TributaryErrors). */

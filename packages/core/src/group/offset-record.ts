@@ -3,6 +3,18 @@
  * OffsetCommitKey version 1 and OffsetCommitValue version 3), so the topic reads as a Kafka
  * operator expects. The key names group, topic and partition; the latest value for a key wins,
  * and a null value (a tombstone) deletes the commit.
+ *
+ * Every key of the topic starts with an int16 version that says the record's kind, as in Kafka:
+ *
+ *   version  kind                                  layout
+ *   0, 1     offset commit                         here (both read, 1 written)
+ *   2        Kafka's GroupMetadata (classic group) never written; skipped on replay
+ *   1000     consumer instance (Tributary's own)   services/broker/src/coordinator/instance-record.ts
+ *
+ * A reader skips kinds it does not know (decodeOffsetCommitKey answers undefined for them), as
+ * Kafka's coordinators skip record types of a later version. The consumer-instance record lives
+ * with the group coordinator, its only reader and writer: Kafka has no such record (its clients
+ * keep that state), and its value is JSON checked by `instanceConfigSchema` (requests.ts).
  */
 import { Reader, readUtf8, utf8Length, Writer, writeUtf8 } from '../binary/index.ts'
 import { CorruptRecordError } from '../errors/index.ts'

@@ -1,5 +1,4 @@
 import {
-  type CommittedOffset,
   coordinatorPartition,
   ErrorCode,
   type GroupListing,
@@ -15,7 +14,14 @@ import {
 import type { LedPartition, ReplicaManager } from '../replica/index.ts'
 import { ConsumerGroup } from './group.ts'
 import { OffsetsPartition } from './offsets-partition.ts'
-import { appendCommits, type Produce, replayOffsets } from './offsets-store.ts'
+import { replayOffsetsLog } from './offsets-replay.ts'
+import {
+  type AppendTarget,
+  appendCommits,
+  appendInstances,
+  PendingAppends,
+  type Produce,
+} from './offsets-store.ts'
 import { type GroupScopedOp, type OperationContext, operate } from './operations.ts'
 import {
   DEFAULT_GROUP_LOAD_WAIT_MS,
@@ -35,7 +41,10 @@ export interface GroupCoordinatorOptions {
   readonly replicas: ReplicaManager
   /** The metadata image: the offsets topic's partition count, and the topics groups read. */
   readonly image: MetadataImage
-  /** The broker's own produce path (DataPlaneHandler.produce), which commits are appended through. */
+  /**
+   * The broker's own produce path (DataPlaneHandler.produce), which commits and instance records
+   * are appended through.
+   */
   readonly produce: Produce
   readonly settings?: Partial<GroupSettings>
   readonly logger?: Logger
@@ -52,7 +61,9 @@ export interface GroupCoordinatorOptions {
  * offsets (see group.ts for one group, operations.ts for each request). This class routes a
  * request to its group, checks leadership (NOT_COORDINATOR otherwise), and keeps state per
  * (partition, leader epoch): a new epoch discards the partition's state and replays its log
- * before answering. A sweep timer expires silent members and idle instances between requests.
+ * (committed offsets and consumer instances) before answering, so instances follow the
+ * partition's leadership. A sweep timer expires silent members and idle instances between
+ * requests.
  */
 export class GroupCoordinator {
   readonly #replicas: ReplicaManager
@@ -65,8 +76,8 @@ export class GroupCoordinator {
   readonly #sweepIntervalMs: number
   readonly #loadWaitMs: number
   readonly #partitions = new Map<number, OffsetsPartition>()
-  /** Appends not yet settled, by partition, whatever state made them: a replay waits for them. */
-  readonly #appending = new Map<number, Set<Promise<unknown>>>()
+  /** Appends not yet settled, whatever state made them: a replay waits for them. */
+  readonly #appending = new PendingAppends()
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: GroupCoordinatorOptions) {
@@ -126,7 +137,7 @@ export class GroupCoordinator {
         // The partition may have moved, or changed epoch, while this request waited its turn.
         if (!this.#isCurrent(state)) return undefined
         const context = this.#context(state, group)
-        group.expire(context.nowMs)
+        await this.#expire(state, group, context.nowMs)
         group.refresh()
         return { result: await operate(context, group, request) }
       })
@@ -142,10 +153,10 @@ export class GroupCoordinator {
 
   /**
    * What the timer runs: forgets partitions this broker no longer leads, applies liveness to
-   * every group (queued behind requests in flight), and forgets groups that hold nothing.
+   * every group (queued behind requests in flight), and forgets groups that hold nothing once
+   * no request is queued on them.
    */
   sweep(): void {
-    const nowMs = this.#now()
     for (const [partition, state] of this.#partitions) {
       if (!state.ready) continue
       if (!this.#isCurrent(state)) {
@@ -154,24 +165,42 @@ export class GroupCoordinator {
         continue
       }
       for (const group of state.groups.values()) {
-        if (!group.idle) {
-          group
-            .run(() => group.expire(this.#now()))
-            .catch((error: unknown) => this.#sweepFailed(group, error))
-          continue
-        }
-        try {
-          group.expire(nowMs)
-        } catch (error) {
-          this.#sweepFailed(group, error)
-        }
-        if (group.empty) state.groups.delete(group.id)
+        group
+          .run(() => this.#expire(state, group, this.#now()))
+          .then(() => {
+            if (group.idle && group.empty && state.groups.get(group.id) === group) {
+              state.groups.delete(group.id)
+            }
+          })
+          .catch((error: unknown) => {
+            this.#logger.error(
+              { err: error, group: group.id },
+              'could not expire members of a group',
+            )
+          })
       }
     }
   }
 
-  #sweepFailed(group: ConsumerGroup, error: unknown): void {
-    this.#logger.error({ err: error, group: group.id }, 'could not expire members of a group')
+  /**
+   * Applies liveness to `group` (in its queue), then deletes the records of the instances it
+   * deleted. Best-effort: a tombstone that fails is logged, and its instance comes back after a
+   * coordinator move, to expire again one instance timeout later.
+   */
+  async #expire(state: OffsetsPartition, group: ConsumerGroup, nowMs: number): Promise<void> {
+    const deleted = group.expire(nowMs)
+    if (deleted.length === 0) return
+    const writes = deleted.map(({ id }) => ({ instance: id, value: null }))
+    try {
+      await this.#append(state, group.id, (target) =>
+        appendInstances(this.#produce, target, writes),
+      )
+    } catch (error) {
+      this.#logger.warn(
+        { err: error, group: group.id, instances: deleted.map(({ id }) => id) },
+        'could not delete the records of expired consumer instances',
+      )
+    }
   }
 
   async #listGroups(): Promise<GroupListing[]> {
@@ -195,8 +224,8 @@ export class GroupCoordinator {
         state === undefined
           ? []
           : [...state.groups.values()].map((group) =>
-              group.run(() => {
-                group.expire(this.#now())
+              group.run(async () => {
+                await this.#expire(state, group, this.#now())
                 group.refresh()
                 return group.empty ? undefined : group.listing()
               }),
@@ -272,26 +301,32 @@ export class GroupCoordinator {
 
   /** Replays the partition's log into `state`, once every append made before has settled. */
   async #load(state: OffsetsPartition, led: LedPartition) {
-    await Promise.allSettled([...(this.#appending.get(state.partition) ?? [])])
+    await this.#appending.settled(state.partition)
     const log = await led.replica.ready()
     const started = this.#now()
-    const applied = await replayOffsets(
+    const counts = await replayOffsetsLog(
       log,
-      ({ group, topic, partition, offset }) =>
-        state
-          .group(group, () => this.#newGroup(group, state.partition))
-          .replay(topic, partition, offset),
+      (record) => {
+        const group = state.group(record.group, () => this.#newGroup(record.group, state.partition))
+        if (record.kind === 'commit') group.replay(record.topic, record.partition, record.offset)
+        // Replayed instances are last seen now: a full instance timeout to come back in.
+        else group.replayInstance(record.instance, record.value, started)
+      },
       this.#logger,
     )
+    for (const [id, group] of state.groups) {
+      group.resume()
+      if (group.empty) state.groups.delete(id)
+    }
     this.#logger.info(
       {
         partition: `${OFFSETS_TOPIC}-${state.partition}`,
         leaderEpoch: state.leaderEpoch,
-        commits: applied,
+        ...counts,
         groups: state.groups.size,
         ms: this.#now() - started,
       },
-      'loaded group offsets',
+      'loaded groups',
     )
   }
 
@@ -305,16 +340,23 @@ export class GroupCoordinator {
       nowMs,
       settings: this.#settings,
       topics: this.#topics,
-      append: (offsets) => this.#append(state, group.id, offsets, nowMs),
+      append: (offsets) =>
+        this.#append(state, group.id, (target) => appendCommits(this.#produce, target, offsets)),
+      store: (instance, value) =>
+        this.#append(state, group.id, (target) =>
+          appendInstances(this.#produce, target, [{ instance, value }]),
+        ),
     }
   }
 
-  /** Appends commits for `state`, refusing (NOT_COORDINATOR) once the state is not current. */
+  /**
+   * Runs an append of `group`'s records to `state`'s partition, refusing (NOT_COORDINATOR) once
+   * the state is not current; a replay of the partition waits for it to settle.
+   */
   #append(
     state: OffsetsPartition,
     group: string,
-    offsets: readonly CommittedOffset[],
-    nowMs: number,
+    write: (target: AppendTarget) => Promise<void>,
   ): Promise<void> {
     if (!this.#isCurrent(state)) {
       return Promise.reject(
@@ -324,27 +366,13 @@ export class GroupCoordinator {
         ),
       )
     }
-    const append = appendCommits(this.#produce, {
+    const append = write({
       partition: state.partition,
       group,
-      offsets,
-      nowMs,
+      nowMs: this.#now(),
       timeoutMs: DEFAULT_OFFSET_COMMIT_TIMEOUT_MS,
     })
-    let appending = this.#appending.get(state.partition)
-    if (appending === undefined) {
-      appending = new Set()
-      this.#appending.set(state.partition, appending)
-    }
-    const tracked = appending
-    tracked.add(append)
-    const forget = () => {
-      tracked.delete(append)
-      if (tracked.size === 0 && this.#appending.get(state.partition) === tracked) {
-        this.#appending.delete(state.partition)
-      }
-    }
-    append.then(forget, forget)
+    this.#appending.track(state.partition, append)
     return append
   }
 

@@ -8,7 +8,8 @@ import {
   type MemberDescription,
   type TopicPartition,
 } from '@tributary/core'
-import type { ConsumerInstance, HeldPartition } from './instance.ts'
+import { ConsumerInstance, type HeldPartition } from './instance.ts'
+import type { InstanceRecordValue } from './instance-record.ts'
 import { comparePartitions, keyOf, partitionKey, sortedPartitions } from './partitions.ts'
 import type { GroupSettings } from './settings.ts'
 import type { TopicView } from './topics.ts'
@@ -89,14 +90,21 @@ export class ConsumerGroup {
   /**
    * Applies liveness: deletes instances idle longer than the instance timeout, and takes out of
    * the membership members silent longer than their session timeout (their partitions are
-   * free at once). The latter stay instances and rejoin at their next poll.
+   * free at once). The latter stay instances and rejoin at their next poll. Returns the
+   * instances it deleted, whose records the coordinator then deletes from the log.
    */
-  expire(nowMs: number): void {
+  expire(nowMs: number): ConsumerInstance[] {
+    const deleted: ConsumerInstance[] = []
     for (const instance of [...this.instances.values()]) {
       const silentMs = nowMs - instance.lastSeenMs
-      if (silentMs > this.#settings.consumerInstanceTimeoutMs) this.remove(instance)
-      else if (instance.member && silentMs > instance.config.sessionTimeoutMs) this.leave(instance)
+      if (silentMs > this.#settings.consumerInstanceTimeoutMs) {
+        this.remove(instance)
+        deleted.push(instance)
+      } else if (instance.member && silentMs > instance.config.sessionTimeoutMs) {
+        this.leave(instance)
+      }
     }
+    return deleted
   }
 
   add(instance: ConsumerInstance): void {
@@ -250,6 +258,35 @@ export class ConsumerGroup {
   replay(topic: string, partition: number, offset: CommittedOffset | null): void {
     if (offset === null) this.committed.delete(partitionKey(topic, partition))
     else this.applyCommits([offset])
+  }
+
+  /**
+   * A consumer instance read back from the log, last seen `nowMs`; a tombstone (null) deletes
+   * it. Only while the group is replayed, so no instance is a member or holds anything yet: a
+   * subscribed one joins at its next poll, a manually assigned one gets its partitions in
+   * {@link resume}. A later record of an instance keeps its place in the order of instances,
+   * as an update on the coordinator that wrote it did.
+   */
+  replayInstance(id: string, value: InstanceRecordValue | null, nowMs: number): void {
+    if (value === null) {
+      this.instances.delete(id)
+      return
+    }
+    const instance = new ConsumerInstance(id, value.config, nowMs)
+    instance.subscription = value.subscription
+    instance.assignment = value.assignment === null ? null : sortedPartitions(value.assignment)
+    this.instances.set(id, instance)
+  }
+
+  /**
+   * Once the replay has read every commit: each manually assigned instance holds its partitions
+   * again, each starting at its committed offset (unresolved when none), so what was delivered
+   * and not committed is delivered again.
+   */
+  resume(): void {
+    for (const instance of this.instances.values()) {
+      if (instance.assignment !== null) this.assign(instance, instance.assignment)
+    }
   }
 
   /** The committed offsets, sorted; of `partitions` only when given (never-committed ones left out). */

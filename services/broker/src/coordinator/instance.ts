@@ -22,17 +22,27 @@ export type Subscription =
   | { readonly kind: 'pattern'; readonly source: string; readonly regexp: RegExp }
 
 /**
+ * A subscription by the pattern `source`, matched against whole topic names. Throws the
+ * SyntaxError of a source that is not a valid regular expression.
+ */
+export function patternSubscription(source: string): Subscription {
+  return { kind: 'pattern', source, regexp: new RegExp(`^(?:${source})$`) }
+}
+
+/**
  * One consumer instance of a group (the REST Proxy's consumer instance): its settings, what it
  * reads (a subscription, or a manual assignment, never both), and where it reads each partition
  * it holds. A subscribed instance is a *member* while it takes part in the group's rebalancing;
- * it stops being one when its session expires, and joins again at its next poll.
+ * it stops being one when its session expires, and joins again at its next poll. Its id,
+ * settings and what it reads are also a record of `__consumer_offsets` (instance-record.ts), so
+ * it outlives its coordinator; the rest (membership, positions) a new coordinator rebuilds.
  */
 export class ConsumerInstance {
   readonly id: string
   readonly config: InstanceConfig
   lastSeenMs: number
   subscription: Subscription | null = null
-  /** Manually assigned partitions (in the order given); null when it never assigned. */
+  /** Manually assigned partitions, sorted; null when it has none. */
   assignment: TopicPartition[] | null = null
   /** Whether it takes part in the group's rebalancing now. */
   member = false

@@ -9,6 +9,7 @@ import {
 } from '@tributary/core'
 import type { ConsumerGroup } from './group.ts'
 import { ConsumerInstance, type HeldPartition } from './instance.ts'
+import type { InstanceRecordValue } from './instance-record.ts'
 import { comparePartitions, keyOf, partitionName, sortedPartitions } from './partitions.ts'
 import type { GroupSettings } from './settings.ts'
 import type { TopicView } from './topics.ts'
@@ -23,6 +24,13 @@ export interface OperationContext {
    * once the log has committed them; a rejection means nothing was committed.
    */
   readonly append: (offsets: readonly CommittedOffset[]) => Promise<void>
+  /**
+   * Appends an instance's record (a tombstone for null) to the same partition, resolving once
+   * the log has committed it; a rejection means nothing was committed. Every change to what
+   * survives a coordinator move (instance-record.ts) is stored so before the group's memory
+   * changes, and before the answer.
+   */
+  readonly store: (instance: string, value: InstanceRecordValue | null) => Promise<void>
 }
 
 /** Every operation on one group (listGroups spans groups: the coordinator answers it). */
@@ -49,7 +57,7 @@ export function operate<Op extends GroupScopedOp>(
 }
 
 const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
-  createInstance(context, group, request) {
+  async createInstance(context, group, request) {
     const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = context.settings
     const { sessionTimeoutMs } = request.config
     if (sessionTimeoutMs < min || sessionTimeoutMs > max) {
@@ -65,30 +73,41 @@ const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
         `consumer instance ${id} already exists in group ${group.id}`,
       )
     }
-    group.add(new ConsumerInstance(id, request.config, context.nowMs))
+    const { config } = request
+    await context.store(id, { config, subscription: null, assignment: null })
+    group.add(new ConsumerInstance(id, config, context.nowMs))
     return { instance: id }
   },
 
-  deleteInstance(context, group, request) {
-    group.remove(instanceOf(context, group, request.instance))
+  async deleteInstance(context, group, request) {
+    const instance = instanceOf(context, group, request.instance)
+    await context.store(instance.id, null)
+    group.remove(instance)
     return {}
   },
 
-  subscribe(context, group, request) {
+  async subscribe(context, group, request) {
     const instance = instanceOf(context, group, request.instance)
     if (instance.assignment !== null) {
       throw illegalState(
         `instance ${instance.id} has assigned partitions manually; it cannot also subscribe`,
       )
     }
-    instance.subscription = context.topics.subscription(request.topics, request.pattern)
+    const subscription = context.topics.subscription(request.topics, request.pattern)
+    await context.store(instance.id, { config: instance.config, subscription, assignment: null })
+    instance.subscription = subscription
     if (instance.member) group.refresh()
     else group.join(instance)
     return {}
   },
 
-  unsubscribe(context, group, request) {
+  async unsubscribe(context, group, request) {
     const instance = instanceOf(context, group, request.instance)
+    await context.store(instance.id, {
+      config: instance.config,
+      subscription: null,
+      assignment: null,
+    })
     group.leave(instance)
     instance.subscription = null
     instance.assignment = null
@@ -105,7 +124,7 @@ const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
     }
   },
 
-  assign(context, group, request) {
+  async assign(context, group, request) {
     const instance = instanceOf(context, group, request.instance)
     if (instance.subscription !== null) {
       throw illegalState(
@@ -113,7 +132,13 @@ const operations: { readonly [Op in GroupScopedOp]: Operation<Op> } = {
       )
     }
     context.topics.checkPartitions(request.partitions)
-    group.assign(instance, request.partitions)
+    const partitions = sortedPartitions(
+      new Map(request.partitions.map((tp) => [keyOf(tp), tp])).values(),
+    )
+    // Assigning nothing ends the manual assignment (group.assign).
+    const assignment = partitions.length === 0 ? null : partitions
+    await context.store(instance.id, { config: instance.config, subscription: null, assignment })
+    group.assign(instance, partitions)
     return {}
   },
 

@@ -15,7 +15,7 @@ export const DEFAULT_GROUP_SWEEP_INTERVAL_MS = 1_000
  * answered COORDINATOR_LOAD_IN_PROGRESS (retriable) instead.
  */
 export const DEFAULT_GROUP_LOAD_WAIT_MS = 2_000
-/** The produce timeout of a commit's append. */
+/** The produce timeout of an append to `__consumer_offsets` (commits and instance records). */
 export const DEFAULT_OFFSET_COMMIT_TIMEOUT_MS = 5_000
 
 /** The settings the broker's config carries for its group coordinator. */

@@ -5,7 +5,7 @@ import {
   type TopicPartition,
   TributaryError,
 } from '@tributary/core'
-import type { Subscription } from './instance.ts'
+import { patternSubscription, type Subscription } from './instance.ts'
 
 /**
  * The topics a group can read, as the broker's metadata image shows them now. Read at every
@@ -58,9 +58,8 @@ export class TopicView {
       return { kind: 'topics', topics: [...new Set(topics)].sort() }
     }
     const source = pattern as string
-    let regexp: RegExp
     try {
-      regexp = new RegExp(`^(?:${source})$`)
+      return patternSubscription(source)
     } catch (error) {
       throw new TributaryError(
         ErrorCode.InvalidRequest,
@@ -68,7 +67,6 @@ export class TopicView {
         { cause: error },
       )
     }
-    return { kind: 'pattern', source, regexp }
   }
 
   /** Throws UNKNOWN_TOPIC_OR_PARTITION unless every partition exists. */
