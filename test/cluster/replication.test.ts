@@ -23,7 +23,7 @@ interface PartitionView {
 }
 
 async function partition(topic: string): Promise<PartitionView> {
-  const reply = await call(`${gateway()}/topics/${topic}/partitions/0`, { accept: V2 })
+  const reply = await call(`${gateway()}/topics/${topic}/partitions/0`, { headers: { accept: V2 } })
   expect(reply.status).toBe(200)
   return reply.body as PartitionView
 }
@@ -40,7 +40,7 @@ async function readAll(topic: string): Promise<string[]> {
   for (;;) {
     const reply = await call(
       `${gateway()}/topics/${topic}/partitions/0/records?offset=${values.length}&max_bytes=1048576`,
-      { accept: V2_BINARY },
+      { headers: { accept: V2_BINARY } },
     )
     expect(reply.status).toBe(200)
     const records = reply.body as { offset: number; value: string | null }[]
