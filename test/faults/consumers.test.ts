@@ -1,7 +1,7 @@
 // Scenario 7 of issue 6's fault suite, short form: one round of the consumer-group faults (a
 // member killed mid-batch, a member stalled past its session, the coordinating broker SIGKILLed
 // and restarted, which every consumer instance must survive) on the suite's cluster (3 controllers, 3 brokers, a gateway; replication factor
-// 3, min ISR 2). The long form runs `runConsumersScenario` for several rounds.
+// 3, min ISR 2). The long form (main.ts) runs `runConsumersRound` on its shared cluster.
 import { describe, expect, it } from 'vitest'
 import { runConsumersScenario } from './consumers.ts'
 

@@ -27,7 +27,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { OFFSETS_TOPIC } from '@tributary/core'
 import { type Cluster, startCluster, waitUntil } from '../harness/cluster.ts'
-import { FAULT_GATEWAY_ARGS, faultClusterOptions } from './cluster-options.ts'
+import { FAULT_CONSUMER_INSTANCE_TIMEOUT_MS, faultClusterOptions } from './cluster-options.ts'
 import {
   type ConsumersAnomaly,
   type ConsumersAnomalyKind,
@@ -53,20 +53,11 @@ export const CONSUMERS_SCENARIO = 'consumers'
 /** The members' session.timeout.ms: short, so the faults resolve quickly. */
 export const SESSION_TIMEOUT_MS = 3_000
 /**
- * The brokers' consumer.instance.timeout.ms: abandoned instances (the killed member's) are
- * deleted within the round. An instance gone after this long without a request is no anomaly.
+ * The brokers' consumer.instance.timeout.ms (the suite's cluster sets it): abandoned instances
+ * (the killed member's) are deleted within the round. An instance gone after this long without a
+ * request is no anomaly.
  */
-export const INSTANCE_TIMEOUT_MS = 20_000
-/**
- * Broker flags the scenario needs: sessions as short as {@link SESSION_TIMEOUT_MS} allowed
- * (the default minimum is 6 s), and {@link INSTANCE_TIMEOUT_MS}.
- */
-export const CONSUMERS_BROKER_ARGS: readonly string[] = [
-  '--group-min-session-timeout-ms=1000',
-  `--consumer-instance-timeout-ms=${INSTANCE_TIMEOUT_MS}`,
-]
-/** Fewer `__consumer_offsets` partitions than Kafka's 50, so the topic is made and replicated quickly. */
-export const CONSUMERS_GATEWAY_ARGS: readonly string[] = ['--offsets-topic-num-partitions=6']
+export const INSTANCE_TIMEOUT_MS = FAULT_CONSUMER_INSTANCE_TIMEOUT_MS
 
 /** How long the stalled member makes no request. */
 const STALL_MS = 2 * SESSION_TIMEOUT_MS
@@ -79,12 +70,9 @@ const DRAIN_BOUND_MS = 90_000
 /** How often the watcher reads where the coordinator is. */
 const WATCH_INTERVAL_MS = 250
 
-/** The suite's cluster with what this scenario needs of its brokers and gateway. */
+/** The suite's cluster, which carries what this scenario needs of its brokers and gateway. */
 export function consumersClusterOptions(): ReturnType<typeof faultClusterOptions> {
-  return faultClusterOptions({
-    brokerArgs: CONSUMERS_BROKER_ARGS,
-    gatewayArgs: [...FAULT_GATEWAY_ARGS, ...CONSUMERS_GATEWAY_ARGS],
-  })
+  return faultClusterOptions()
 }
 
 export interface ConsumersRoundOptions {
@@ -158,7 +146,7 @@ export async function runConsumersScenario(
 
 /**
  * One round of scenario 7 on a running cluster (see the file comment), which it leaves healed.
- * Its brokers need {@link CONSUMERS_BROKER_ARGS}.
+ * Its brokers need the suite's {@link faultClusterOptions} flags.
  */
 export async function runConsumersRound(
   cluster: Cluster,

@@ -57,7 +57,11 @@ export function startService(
       const found = lines.find((entry) => entry.msg === msg)
       if (found !== undefined) return found
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${service} exited before logging '${msg}':\n${stderr}`)
+        // Services log their fatal errors as JSON on stdout: the last lines say why.
+        const last = lines.slice(-5).map((entry) => JSON.stringify(entry))
+        throw new Error(
+          `${service} exited before logging '${msg}':\n${[...last, stderr].join('\n')}`,
+        )
       }
       if (Date.now() > deadline)
         throw new Error(`${service} did not log '${msg}' in ${timeoutMs} ms`)
