@@ -140,7 +140,9 @@ export function describeElectionContract(
       await within(first.lost, 'lost after close')
       await expect(campaign(holding, 'a')).rejects.toMatchObject({ code: ErrorCode.NotController })
       const next: ControllerLeadership = await within((await open()).campaign('c'), 'takeover')
-      expect(next.controllerEpoch).toBe(2)
+      // Above the first term; not necessarily the second: a campaign closed while its claim was
+      // in flight may have won a term and resigned it at once (epochs only grow, terms may be skipped).
+      expect(next.controllerEpoch).toBeGreaterThan(first.controllerEpoch)
     })
   })
 }
