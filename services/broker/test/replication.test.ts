@@ -4,6 +4,7 @@ import {
   type DataPlaneClient,
   type DataPlaneConnector,
   IsolationLevel,
+  type MetadataRecord,
 } from '@tributary/core'
 import { PartitionLog } from '@tributary/storage'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -186,6 +187,70 @@ describe('replication', () => {
     const copied = log?.read(0, 1 << 20)
     const values = copied?.batches.flatMap((batch) => recordsOf(batch).map((r) => r.value))
     expect(values).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('a leader that loses its leadership with appends still queued', () => {
+  it('truncates after them, so its log ends up as the new leader’s', async () => {
+    // Each broker has its own image here, so broker 1 can learn of the change later.
+    const images = [new TestMetadata(), new TestMetadata()] as const
+    const [metadata1, metadata2] = images
+    const apply = (...records: MetadataRecord[]) => {
+      for (const metadata of images) metadata.apply(...records)
+    }
+    const topicId = 'topic-t'
+    metadata1.registerBroker(1)
+    metadata1.registerBroker(2)
+    metadata2.registerBroker(1)
+    metadata2.registerBroker(2)
+    apply(
+      { type: 'topic', name: 't', topicId },
+      {
+        type: 'partition',
+        topicId,
+        partition: 0,
+        replicas: [1, 2],
+        isr: [1, 2],
+        leader: 1,
+        leaderEpoch: 0,
+        partitionEpoch: 0,
+      },
+    )
+    const connector = new InProcessConnector()
+    const leader = hostReplicas({ metadata: metadata1, brokerId: 1, connector })
+    connector.hosts.set(1, leader)
+    const follower = hostReplicas({ metadata: metadata2, brokerId: 2, dir: tempDir(), connector })
+    connector.hosts.set(2, follower)
+    await Promise.all([leader.replicas.sync(), follower.replicas.sync()])
+    await leader.handler.produce(produceRequest('t', batchOf(['a', 'b']), { acks: -1 }))
+
+    // Broker 2 learns it leads at epoch 1 and writes its own offset 2.
+    const change: MetadataRecord = {
+      type: 'partition-change',
+      topicId,
+      partition: 0,
+      leader: 2,
+      isr: [2],
+    }
+    metadata2.apply(change)
+    await follower.replicas.sync()
+    expect(await follower.handler.produce(produceRequest('t', batchOf(['new'])))).toMatchObject({
+      errorCode: Code.None,
+      baseOffset: 2,
+    })
+    // Broker 1 has not heard yet: a produce it takes now is queued on its log (the group commit
+    // runs at the next turn of the event loop), and then it learns it no longer leads.
+    const stale = leader.handler.produce(produceRequest('t', batchOf(['stale'])))
+    for (let i = 0; i < 10; i++) await Promise.resolve()
+    metadata1.apply(change)
+    await leader.replicas.sync()
+    await stale
+    const log = leader.replicas.replica('t', 0)?.log
+    await until(() => log?.logEndOffset === 3 && log.latestEpoch === 1)
+    const values = log
+      ?.read(0, 1 << 20)
+      .batches.flatMap((batch) => recordsOf(batch).map((r) => r.value))
+    expect(values).toEqual(['a', 'b', 'new'])
   })
 })
 

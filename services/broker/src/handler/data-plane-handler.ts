@@ -96,6 +96,10 @@ export class DataPlaneHandler implements DataPlaneClient {
       log = await led.replica.ready()
       const batches = producedBatches(request.records, log.config.maxMessageBytes)
       const epoch = led.state.leaderEpoch
+      // Still the leader at that epoch after the await, checked in the same turn as the appends
+      // are queued: once the image says otherwise, no leader append can reach the log, so a
+      // follower that waits for the queued ones (ReplicaFetchers) truncates after all of them.
+      requireStillLeader(this.#replicas.leaderOf(request.topic, request.partition), led)
       const appended = await Promise.all(
         batches.map((batch) => (log as PartitionLog).append(batch, epoch)),
       )
@@ -294,6 +298,16 @@ export function inProcessClient(handler: DataPlaneClient): DataPlaneClient {
     offsetsForLeaderEpoch: (request) => handler.offsetsForLeaderEpoch(request),
     group: (request) => handler.group(request),
     close: async () => {},
+  }
+}
+
+/** NOT_LEADER_OR_FOLLOWER unless `now` is the same leadership as `before` (same replica, same epoch). */
+function requireStillLeader(now: LedPartition, before: LedPartition): void {
+  if (now.replica !== before.replica || now.state.leaderEpoch !== before.state.leaderEpoch) {
+    throw new TributaryError(
+      ErrorCode.NotLeaderOrFollower,
+      `the leadership of ${before.topic.name}-${before.state.partition} changed while the request waited`,
+    )
   }
 }
 

@@ -177,21 +177,29 @@ export class ReplicaFetchers {
     }
   }
 
-  /** Truncates to where the leader says this log's latest epoch ends (KIP-101/279). */
-  async #truncate(task: FollowTask, client: DataPlaneClient): Promise<void> {
+  /**
+   * Truncates to where the leader says this log's latest epoch ends (KIP-101/279). First waits
+   * for every append already queued on the log: a broker that just stopped leading may still
+   * have its own last appends in the group commit, and a truncation that ran before them would
+   * leave their unreplicated tail behind it, diverging from the new leader. No leader append can
+   * be queued after this point (the handler checks leadership in the turn it queues one).
+   */
+  #truncate(task: FollowTask, client: DataPlaneClient): Promise<void> {
     const { replica } = task
-    const log = await replica.ready()
-    const epoch = log.latestEpoch
-    if (epoch < 0) return
-    const answer = await client.offsetsForLeaderEpoch({
-      topic: replica.topic,
-      partition: replica.partition,
-      replicaId: this.#brokerId,
-      currentLeaderEpoch: task.leaderEpoch,
-      leaderEpoch: epoch,
-    })
-    if (answer.errorCode !== 0) throw errorFromWire(answer.errorCode, answer.errorMessage)
-    await this.#serially(task, async () => {
+    return this.#serially(task, async () => {
+      const log = await replica.ready()
+      await log.flush()
+      const epoch = log.latestEpoch
+      if (epoch < 0) return
+      const answer = await client.offsetsForLeaderEpoch({
+        topic: replica.topic,
+        partition: replica.partition,
+        replicaId: this.#brokerId,
+        currentLeaderEpoch: task.leaderEpoch,
+        leaderEpoch: epoch,
+      })
+      if (answer.errorCode !== 0) throw errorFromWire(answer.errorCode, answer.errorMessage)
+      if (task.stopped) return
       const current = await replica.ready()
       const target = truncationOffset(current, epoch, answer)
       if (target >= current.logEndOffset) return
