@@ -130,6 +130,48 @@ describe('Controller: broker registration and heartbeats', () => {
     expect(controller.image.topic('t')?.partitions[0]?.leaderEpoch).toBe(2)
   })
 
+  it('elects an out-of-sync replica only where unclean.leader.election.enable is true', async () => {
+    const started = await startController()
+    const { controller, clock } = started
+    const epoch1 = await addBroker(controller, 1)
+    const epoch2 = await addBroker(controller, 2)
+    const unclean = { 'unclean.leader.election.enable': 'true' }
+    await controller.createTopic({
+      name: 'u',
+      partitions: 1,
+      replicationFactor: 2,
+      configs: unclean,
+    })
+    await controller.createTopic({ name: 'c', partitions: 1, replicationFactor: 2 })
+    const state = (topic: string) => controller.image.topic(topic)?.partitions[0]
+    const first = state('u')?.replicas[0] as number
+    const second = first === 1 ? 2 : 1
+    const epochOf = (id: number) => (id === 1 ? epoch1 : epoch2)
+    // The first replica goes silent: the second leads alone.
+    clock.advance(SESSION_TIMEOUT_MS / 2)
+    await controller.brokerHeartbeat({
+      brokerId: second,
+      brokerEpoch: epochOf(second),
+      metadataOffset: 0,
+    })
+    clock.advance(SESSION_TIMEOUT_MS / 2)
+    expect(await controller.fenceExpiredBrokers()).toEqual([first])
+    expect(state('u')).toMatchObject({ leader: second, isr: [second] })
+    // Then the second: nobody is left, both partitions go offline with it as the last ISR member.
+    clock.advance(SESSION_TIMEOUT_MS)
+    expect(await controller.fenceExpiredBrokers()).toEqual([second])
+    expect(state('u')).toMatchObject({ leader: -1, isr: [second] })
+    expect(state('c')).toMatchObject({ leader: -1, isr: [second] })
+    // The first comes back, out of sync: only the unclean topic takes it as leader.
+    await controller.brokerHeartbeat({
+      brokerId: first,
+      brokerEpoch: epochOf(first),
+      metadataOffset: controller.image.offset,
+    })
+    expect(state('u')).toMatchObject({ leader: first, isr: [first] })
+    expect(state('c')).toMatchObject({ leader: -1, isr: [second] })
+  })
+
   it('a new registration of a broker in service takes its leaderships until it catches up', async () => {
     const started = await startController()
     const { controller } = started
