@@ -138,6 +138,9 @@ export class ReplicaLeaders {
    * and asks for the follower to join the ISR once it has caught up.
    */
   onFollowerFetch(led: LedPartition, log: PartitionLog, replicaId: number, fetchOffset: number) {
+    // Past this log's end the follower's log is not this leader's (it must truncate first; the
+    // read answers OFFSET_OUT_OF_RANGE): as in Kafka, such a fetch says nothing of its position.
+    if (fetchOffset > log.logEndOffset) return
     const leadership = this.of(led, log)
     const now = this.#now()
     leadership.recordFetch(replicaId, fetchOffset, log.logEndOffset, now)
