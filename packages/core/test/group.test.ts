@@ -195,6 +195,13 @@ describe('offset commit records', () => {
       )
       expect(error.message).toMatch(/^offset commit value: /)
     }
+    // A group name that is not UTF-8 (the record layouts decode strings strictly).
+    expect(
+      thrown(
+        () => decodeOffsetCommitKey(new Uint8Array([0, 1, 0, 1, 0xff, 0, 1, 0x74, 0, 0, 0, 0])),
+        CorruptRecordError,
+      ).message,
+    ).toMatch(/^offset commit key: text is not UTF-8/)
     const negativeLength = key.slice()
     negativeLength.set([0xff, 0xfe], 2)
     expect(thrown(() => decodeOffsetCommitKey(negativeLength), CorruptRecordError).message).toMatch(

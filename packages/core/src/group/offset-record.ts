@@ -16,8 +16,14 @@
  * with the group coordinator, its only reader and writer: Kafka has no such record (its clients
  * keep that state), and its value is JSON checked by `instanceConfigSchema` (requests.ts).
  */
-import { Reader, readUtf8, utf8Length, Writer, writeUtf8 } from '../binary/index.ts'
+import { Reader, Writer } from '../binary/index.ts'
 import { CorruptRecordError } from '../errors/index.ts'
+import {
+  decodingRecord,
+  readRecordString,
+  recordStringSize,
+  writeRecordString,
+} from './record-fields.ts'
 
 export interface OffsetCommitKey {
   readonly group: string
@@ -50,10 +56,10 @@ const VALUE_VERSION = 3
  */
 
 export function encodeOffsetCommitKey(key: OffsetCommitKey): Uint8Array {
-  const writer = new Writer(2 + 2 + utf8Length(key.group) + 2 + utf8Length(key.topic) + 4)
+  const writer = new Writer(2 + recordStringSize(key.group) + recordStringSize(key.topic) + 4)
   writer.writeInt16(KEY_VERSION)
-  writeString(writer, key.group)
-  writeString(writer, key.topic)
+  writeRecordString(writer, key.group)
+  writeRecordString(writer, key.topic)
   writer.writeInt32(key.partition)
   return writer.finish()
 }
@@ -63,12 +69,12 @@ export function encodeOffsetCommitKey(key: OffsetCommitKey): Uint8Array {
  * records, version 2, share the topic); throws CorruptRecordError for a malformed one.
  */
 export function decodeOffsetCommitKey(bytes: Uint8Array): OffsetCommitKey | undefined {
-  return guard('offset commit key', () => {
+  return decodingRecord('offset commit key', () => {
     const reader = new Reader(bytes)
     const version = reader.readInt16()
     if (version !== 0 && version !== 1) return undefined
-    const group = readString(reader)
-    const topic = readString(reader)
+    const group = readRecordString(reader)
+    const topic = readRecordString(reader)
     const partition = reader.readInt32()
     return { group, topic, partition }
   })
@@ -86,18 +92,18 @@ export function decodeOffsetCommitKey(bytes: Uint8Array): OffsetCommitKey | unde
  */
 
 export function encodeOffsetCommitValue(value: OffsetCommitValue): Uint8Array {
-  const writer = new Writer(2 + 8 + 4 + 2 + utf8Length(value.metadata) + 8)
+  const writer = new Writer(2 + 8 + 4 + recordStringSize(value.metadata) + 8)
   writer.writeInt16(VALUE_VERSION)
   writer.writeInt64(value.offset)
   writer.writeInt32(value.leaderEpoch)
-  writeString(writer, value.metadata)
+  writeRecordString(writer, value.metadata)
   writer.writeInt64(value.commitTimestamp)
   return writer.finish()
 }
 
 /** A value written by {@link encodeOffsetCommitValue}; versions other than 3 are refused. */
 export function decodeOffsetCommitValue(bytes: Uint8Array): OffsetCommitValue {
-  return guard('offset commit value', () => {
+  return decodingRecord('offset commit value', () => {
     const reader = new Reader(bytes)
     const version = reader.readInt16()
     if (version !== VALUE_VERSION) {
@@ -105,34 +111,8 @@ export function decodeOffsetCommitValue(bytes: Uint8Array): OffsetCommitValue {
     }
     const offset = reader.readInt64()
     const leaderEpoch = reader.readInt32()
-    const metadata = readString(reader)
+    const metadata = readRecordString(reader)
     const commitTimestamp = reader.readInt64()
     return { offset, leaderEpoch, metadata, commitTimestamp }
   })
-}
-
-function writeString(writer: Writer, text: string): void {
-  const length = utf8Length(text)
-  if (length > 0x7fff) throw new RangeError(`a string of ${length} UTF-8 bytes is too long`)
-  const bytes = new Uint8Array(length)
-  writeUtf8(bytes, 0, text)
-  writer.writeInt16(length).writeBytes(bytes)
-}
-
-function readString(reader: Reader): string {
-  const length = reader.readInt16()
-  if (length < 0) throw new CorruptRecordError(`string length ${length}`)
-  const bytes = reader.readBytes(length)
-  return readUtf8(bytes, 0, length)
-}
-
-function guard<T>(what: string, read: () => T): T {
-  try {
-    return read()
-  } catch (error) {
-    if (error instanceof CorruptRecordError) {
-      throw new CorruptRecordError(`${what}: ${error.message}`, { cause: error })
-    }
-    throw error
-  }
 }

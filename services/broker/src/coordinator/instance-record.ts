@@ -5,7 +5,14 @@ import {
   type TopicPartition,
   topicPartitionSchema,
 } from '@tributary/core'
-import { Reader, Writer } from '@tributary/core/internal'
+import {
+  decodingRecord,
+  Reader,
+  readRecordString,
+  recordStringSize,
+  Writer,
+  writeRecordString,
+} from '@tributary/core/internal'
 import { patternSubscription, type Subscription } from './instance.ts'
 
 /**
@@ -50,15 +57,11 @@ export interface InstanceRecordValue {
  */
 
 export function encodeInstanceKey(key: InstanceRecordKey): Uint8Array {
-  const group = utf8(key.group)
-  const instance = utf8(key.instance)
-  return new Writer(2 + 2 + group.length + 2 + instance.length)
-    .writeInt16(INSTANCE_KEY_VERSION)
-    .writeInt16(group.length)
-    .writeBytes(group)
-    .writeInt16(instance.length)
-    .writeBytes(instance)
-    .finish()
+  const writer = new Writer(2 + recordStringSize(key.group) + recordStringSize(key.instance))
+  writer.writeInt16(INSTANCE_KEY_VERSION)
+  writeRecordString(writer, key.group)
+  writeRecordString(writer, key.instance)
+  return writer.finish()
 }
 
 /**
@@ -66,11 +69,11 @@ export function encodeInstanceKey(key: InstanceRecordKey): Uint8Array {
  * commits and group metadata); throws CorruptRecordError for a malformed one.
  */
 export function decodeInstanceKey(bytes: Uint8Array): InstanceRecordKey | undefined {
-  return guard('consumer instance key', () => {
+  return decodingRecord('consumer instance key', () => {
     const reader = new Reader(bytes)
     if (reader.readInt16() !== INSTANCE_KEY_VERSION) return undefined
-    const group = readString(reader)
-    const instance = readString(reader)
+    const group = readRecordString(reader)
+    const instance = readRecordString(reader)
     return { group, instance }
   })
 }
@@ -110,7 +113,7 @@ export function encodeInstanceValue(value: InstanceRecordValue): Uint8Array {
  * regular expression throws CorruptRecordError.
  */
 export function decodeInstanceValue(bytes: Uint8Array): InstanceRecordValue {
-  return guard('consumer instance value', () => {
+  return decodingRecord('consumer instance value', () => {
     const reader = new Reader(bytes)
     const version = reader.readInt16()
     if (version !== INSTANCE_VALUE_VERSION) {
@@ -161,27 +164,12 @@ function subscriptionOf(stored: unknown): Subscription | null {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-/** A string's bytes for an int16 length. */
-function utf8(value: string): Uint8Array {
-  const bytes = encoder.encode(value)
-  if (bytes.length > 0x7fff) {
-    throw new RangeError(`a string of ${bytes.length} UTF-8 bytes is too long`)
-  }
-  return bytes
-}
-
 function text(bytes: Uint8Array): string {
   try {
     return decoder.decode(bytes)
   } catch (error) {
     throw new CorruptRecordError('text is not UTF-8', { cause: error })
   }
-}
-
-function readString(reader: Reader): string {
-  const length = reader.readInt16()
-  if (length < 0) throw new CorruptRecordError(`string length ${length}`)
-  return text(reader.readBytes(length))
 }
 
 function parseJson(source: string): unknown {
@@ -194,15 +182,4 @@ function parseJson(source: string): unknown {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function guard<T>(what: string, read: () => T): T {
-  try {
-    return read()
-  } catch (error) {
-    if (error instanceof CorruptRecordError) {
-      throw new CorruptRecordError(`${what}: ${error.message}`, { cause: error })
-    }
-    throw error
-  }
 }
