@@ -1,8 +1,5 @@
 import {
-  type AlterPartitionRequest,
-  type AlterPartitionResult,
   type DataPlaneClient,
-  type DataPlaneConnector,
   type GroupDescription,
   type GroupOp,
   type GroupRequestOf,
@@ -13,8 +10,7 @@ import {
   type TopicPartition,
 } from '@tributary/core'
 import { expect } from 'vitest'
-import { inProcessClient } from '../src/handler/index.ts'
-import { hostReplicas, type ReplicaHost, TestMetadata, tempDir } from './helpers.ts'
+import { hostReplicas, InProcessConnector, isrChanges, TestMetadata, tempDir } from './helpers.ts'
 
 /** Partitions of `__consumer_offsets` in the group tests. */
 export const OFFSETS_PARTITIONS = 3
@@ -75,18 +71,12 @@ export async function twoGroupHosts() {
     replicas: [1, 2],
   })
   metadata.createTopic('t', { partitions: 4 })
-  const hosts = new Map<number, ReplicaHost>()
-  const connector: DataPlaneConnector = {
-    connect(brokerId) {
-      const host = hosts.get(brokerId)
-      if (host === undefined) throw new Error(`broker ${brokerId} is not running`)
-      return inProcessClient(host.handler)
-    },
-  }
+  const connector = new InProcessConnector()
+  const { hosts } = connector
   const common = {
     metadata,
     connector,
-    controller: { alterPartition: isrChange(metadata, () => [...hosts.values()]) },
+    controller: isrChanges(metadata, () => [...hosts.values()]),
     groupNow: () => clock.now,
     groupSettings: TEST_GROUP_SETTINGS,
   }
@@ -114,23 +104,6 @@ export async function twoGroupHosts() {
       }
       await second.replicas.sync()
     },
-  }
-}
-
-/** Applies an ISR change a leader asks for to the shared image, as the controller would. */
-function isrChange(metadata: TestMetadata, hosts: () => ReplicaHost[]) {
-  return async (request: AlterPartitionRequest): Promise<AlterPartitionResult> => {
-    metadata.apply({
-      type: 'partition-change',
-      topicId: request.topicId,
-      partition: request.partition,
-      isr: request.isr,
-    })
-    await Promise.all(hosts().map((host) => host.replicas.sync()))
-    const topic = metadata.image.topics.find((t) => t.topicId === request.topicId)
-    const state = topic?.partitions[request.partition]
-    if (state === undefined) throw new Error('no such partition')
-    return { ...state, metadataOffset: metadata.image.offset }
   }
 }
 

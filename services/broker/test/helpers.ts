@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   Acks,
+  type AlterPartitionRequest,
+  type AlterPartitionResult,
   CONSUMER_REPLICA_ID,
   type ControllerClient,
+  type DataPlaneClient,
   type DataPlaneConnector,
   decodeRecordBatches,
   encodeRecordBatch,
@@ -19,7 +22,7 @@ import {
 } from '@tributary/core'
 import { onTestFinished } from 'vitest'
 import { GroupCoordinator, type GroupSettings } from '../src/coordinator/index.ts'
-import { DataPlaneHandler } from '../src/handler/index.ts'
+import { DataPlaneHandler, inProcessClient } from '../src/handler/index.ts'
 import { ReplicaManager } from '../src/replica/index.ts'
 import { ReplicaFetchers, ReplicaLeaders } from '../src/replication/index.ts'
 
@@ -209,6 +212,47 @@ export function hostReplicas(
   }
   onTestFinished(close)
   return { metadata, replicas, handler, leaders, coordinator, dir, close }
+}
+
+/**
+ * Followers reach leaders hosted in this process through their real handlers (in process
+ * instead of TCP; the TCP path is the same handler behind the data-plane server).
+ */
+export class InProcessConnector implements DataPlaneConnector {
+  /** The host running as each broker id now. */
+  readonly hosts = new Map<number, ReplicaHost>()
+
+  connect(brokerId: number): DataPlaneClient {
+    const host = this.hosts.get(brokerId)
+    if (host === undefined) throw new Error(`broker ${brokerId} is not running`)
+    return inProcessClient(host.handler)
+  }
+}
+
+/**
+ * A controller's AlterPartition for hosts sharing one image: applies the ISR a leader asks for
+ * as the controller's `partition-change` would, without its checks (services/controller tests
+ * those), and records the requests.
+ */
+export function isrChanges(metadata: TestMetadata, hosts: () => ReplicaHost[]) {
+  const asked: AlterPartitionRequest[] = []
+  return {
+    asked,
+    alterPartition: async (request: AlterPartitionRequest): Promise<AlterPartitionResult> => {
+      asked.push(request)
+      metadata.apply({
+        type: 'partition-change',
+        topicId: request.topicId,
+        partition: request.partition,
+        isr: request.isr,
+      })
+      await Promise.all(hosts().map((host) => host.replicas.sync()))
+      const topic = metadata.image.topics.find((t) => t.topicId === request.topicId)
+      const state = topic?.partitions[request.partition]
+      if (state === undefined) throw new Error('no such partition')
+      return { ...state, metadataOffset: metadata.image.offset }
+    },
+  }
 }
 
 const encoder = new TextEncoder()

@@ -1,19 +1,13 @@
-import {
-  type AlterPartitionRequest,
-  type AlterPartitionResult,
-  type DataPlaneClient,
-  type DataPlaneConnector,
-  IsolationLevel,
-  type MetadataRecord,
-} from '@tributary/core'
+import { IsolationLevel, type MetadataRecord } from '@tributary/core'
 import { PartitionLog } from '@tributary/storage'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { inProcessClient } from '../src/handler/index.ts'
 import { PartitionLeadership, truncationOffset } from '../src/replication/index.ts'
 import {
   batchOf,
   fetchRequest,
   hostReplicas,
+  InProcessConnector,
+  isrChanges,
   produceRequest,
   type ReplicaHost,
   recordsOf,
@@ -24,45 +18,12 @@ import {
 
 /**
  * Replication between brokers hosted in this process: each broker's real handler, replica
- * manager and SQLite logs, followers fetching through the leader's handler (in process instead
- * of TCP; the TCP path is the same handler behind the data-plane server). The metadata is one
- * image both brokers read; ISR changes the leader asks for are applied to it as the controller's
- * records would be (the controller's own checks are tested in services/controller).
+ * manager and SQLite logs, followers fetching through the leader's handler
+ * ({@link InProcessConnector}). The metadata is one image both brokers read; ISR changes the
+ * leader asks for are applied to it ({@link isrChanges}).
  */
 
 const Code = { None: 0, RequestTimedOut: 7, NotEnoughReplicas: 19 } as const
-
-/** Routes each broker id to the handler of the host now registered under it. */
-class InProcessConnector implements DataPlaneConnector {
-  readonly hosts = new Map<number, ReplicaHost>()
-  connect(brokerId: number): DataPlaneClient {
-    const host = this.hosts.get(brokerId)
-    if (host === undefined) throw new Error(`broker ${brokerId} is not running`)
-    return inProcessClient(host.handler)
-  }
-}
-
-/** Applies an ISR change to the shared image as the controller's partition-change would. */
-function isrChanges(metadata: TestMetadata, hosts: () => ReplicaHost[]) {
-  const asked: AlterPartitionRequest[] = []
-  return {
-    asked,
-    alterPartition: async (request: AlterPartitionRequest): Promise<AlterPartitionResult> => {
-      asked.push(request)
-      metadata.apply({
-        type: 'partition-change',
-        topicId: request.topicId,
-        partition: request.partition,
-        isr: request.isr,
-      })
-      await Promise.all(hosts().map((host) => host.replicas.sync()))
-      const topic = metadata.image.topics.find((t) => t.topicId === request.topicId)
-      const state = topic?.partitions[request.partition]
-      if (state === undefined) throw new Error('no such partition')
-      return { ...state, metadataOffset: metadata.image.offset }
-    },
-  }
-}
 
 function isrOf(metadata: TestMetadata, topic: string): readonly number[] {
   return metadata.image.topic(topic)?.partitions[0]?.isr ?? []
