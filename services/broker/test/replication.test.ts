@@ -23,7 +23,13 @@ import {
  * leader asks for are applied to it ({@link isrChanges}).
  */
 
-const Code = { None: 0, RequestTimedOut: 7, NotEnoughReplicas: 19 } as const
+const Code = {
+  None: 0,
+  OffsetOutOfRange: 1,
+  RequestTimedOut: 7,
+  NotEnoughReplicas: 19,
+  NotEnoughReplicasAfterAppend: 20,
+} as const
 
 function isrOf(metadata: TestMetadata, topic: string): readonly number[] {
   return metadata.image.topic(topic)?.partitions[0]?.isr ?? []
@@ -99,6 +105,55 @@ describe('replication', () => {
     const accepted = await leader.handler.produce(produceRequest('t', batchOf(['b'])))
     expect(accepted.errorCode).toBe(Code.None)
     expect(leader.replicas.replica('t', 0)?.log.highWatermark).toBe(1)
+  })
+
+  it('answers a waiting acks=all write NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrinks under min.insync.replicas', async () => {
+    const { leader, metadata } = await twoBrokers({ follow: false })
+    const waiting = leader.handler.produce(produceRequest('t', batchOf(['a']), { acks: -1 }))
+    await until(() => leader.replicas.replica('t', 0)?.log.logEndOffset === 1)
+    // The controller drops broker 2 (as fencing would): the leader alone commits the write.
+    const topicId = metadata.image.topic('t')?.topicId ?? ''
+    metadata.apply({ type: 'partition-change', topicId, partition: 0, isr: [1] })
+    await leader.replicas.sync()
+    expect((await waiting).errorCode).toBe(Code.NotEnoughReplicasAfterAppend)
+    expect(leader.replicas.replica('t', 0)?.log.highWatermark).toBe(1)
+  })
+
+  it('takes min.insync.replicas from the cluster config when the topic has none', async () => {
+    const metadata = new TestMetadata()
+    metadata.registerBroker(1)
+    metadata.registerBroker(2)
+    metadata.apply({
+      type: 'config',
+      resourceType: 'cluster',
+      resourceName: '',
+      name: 'min.insync.replicas',
+      value: '2',
+    })
+    metadata.createTopic('t', { replicas: [1, 2] })
+    const topicId = metadata.image.topic('t')?.topicId ?? ''
+    metadata.apply({ type: 'partition-change', topicId, partition: 0, isr: [1] })
+    const leader = hostReplicas({ metadata, brokerId: 1 })
+    await leader.replicas.sync()
+    const refused = await leader.handler.produce(produceRequest('t', batchOf(['a']), { acks: -1 }))
+    expect(refused.errorCode).toBe(Code.NotEnoughReplicas)
+    // A topic override wins over the cluster's value.
+    metadata.setConfig('t', 'min.insync.replicas', '1')
+    await leader.replicas.sync()
+    const accepted = await leader.handler.produce(produceRequest('t', batchOf(['a']), { acks: -1 }))
+    expect(accepted.errorCode).toBe(Code.None)
+  })
+
+  it('does not take a follower fetch past the log end as its position', async () => {
+    const { leader } = await twoBrokers({ follow: false })
+    await leader.handler.produce(produceRequest('t', batchOf(['a'])))
+    const log = leader.replicas.replica('t', 0)?.log
+    const read = await leader.handler.fetch(fetchRequest('t', 5, { replicaId: 2 }))
+    expect(read.errorCode).toBe(Code.OffsetOutOfRange)
+    expect(log?.highWatermark).toBe(0)
+    // A fetch from its end does: broker 2 holds offset 0, which is then committed.
+    await leader.handler.fetch(fetchRequest('t', 1, { replicaId: 2 }))
+    expect(log?.highWatermark).toBe(1)
   })
 
   it('brings a follower back into the ISR once it has caught up', async () => {
