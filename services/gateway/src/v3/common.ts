@@ -35,16 +35,8 @@ const brokerId = z
   .openapi({ param: { name: 'broker_id', in: 'path' }, type: 'integer', example: '1' })
 export const replicaParams = partitionParams.extend({ broker_id: brokerId })
 export const brokerParams = clusterParams.extend({ broker_id: brokerId })
-export const includeInternalQuery = z.object({
-  include_internal: z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: 'include_internal', in: 'query' },
-      type: 'boolean',
-      description: 'Extension: true also lists internal topics (__consumer_offsets)',
-    }),
-})
+/** The same query parameter as v2's: one definition, so both document it alike. */
+export { includeInternalQuery } from '../v2/params.ts'
 export const configParams = topicParams.extend({
   name: z.string().openapi({ param: { name: 'name', in: 'path' }, example: 'retention.ms' }),
 })
