@@ -48,6 +48,7 @@ export {
   INTERNAL_ENDPOINT,
   MetadataFollower,
   natsNames,
+  parseControllerRequest,
   registerBrokerRequestSchema,
 } from './cluster/index.ts'
 export type { CompressionType } from './compression/index.ts'

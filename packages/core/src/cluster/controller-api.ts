@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { ErrorCode, TributaryError } from '../errors/index.ts'
 import { brokerEndpointSchema } from '../metadata/index.ts'
 
 /**
@@ -109,4 +110,23 @@ export interface ControllerClient {
   registerBroker(request: RegisterBrokerRequest): Promise<RegisterBrokerResult>
   brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<BrokerHeartbeatResult>
   alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult>
+}
+
+/**
+ * Checks a controller request against its schema, filling defaults: what the controller does with
+ * every request, in process or from HTTP or NATS, so all get the same checks and wording. A
+ * refusal is INVALID_REQUEST naming the field and the problem.
+ */
+export function parseControllerRequest<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const where = issue?.path.join('.') || 'request'
+  throw new TributaryError(
+    ErrorCode.InvalidRequest,
+    `invalid request: ${where}: ${issue?.message ?? 'unknown problem'}`,
+  )
 }

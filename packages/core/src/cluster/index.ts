@@ -17,6 +17,7 @@ export {
   brokerHeartbeatRequestSchema,
   createPartitionsRequestSchema,
   createTopicRequestSchema,
+  parseControllerRequest,
   registerBrokerRequestSchema,
 } from './controller-api.ts'
 export type { DataPlaneClient, DataPlaneConnector } from './data-plane.ts'

@@ -93,18 +93,3 @@ export function unexpectedReply(where: string, what: string): TributaryError {
     `unexpected reply to controller request ${where}: ${what}`,
   )
 }
-
-/**
- * Checks a request against its schema, filling defaults; a refusal is INVALID_REQUEST naming the
- * field and the problem (the same wording as the controller's HTTP API).
- */
-export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]
-  const where = issue?.path.join('.') || 'request'
-  throw new TributaryError(
-    ErrorCode.InvalidRequest,
-    `invalid request: ${where}: ${issue?.message ?? 'unknown problem'}`,
-  )
-}

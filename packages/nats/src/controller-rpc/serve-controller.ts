@@ -5,16 +5,12 @@ import {
   ErrorCode,
   type Logger,
   natsNames,
+  parseControllerRequest,
   silentLogger,
   TributaryError,
   toErrorData,
 } from '@tributary/core'
-import {
-  type ControllerReply,
-  controllerOperations,
-  parseRequest,
-  requestSchemas,
-} from './protocol.ts'
+import { type ControllerReply, controllerOperations, requestSchemas } from './protocol.ts'
 
 /** Options of {@link serveController}. */
 export interface ServeControllerOptions {
@@ -132,19 +128,25 @@ async function perform(
 ): Promise<unknown> {
   switch (operation) {
     case 'createTopic':
-      return controller.createTopic(parseRequest(requestSchemas.createTopic, body))
+      return controller.createTopic(parseControllerRequest(requestSchemas.createTopic, body))
     case 'deleteTopic':
-      return controller.deleteTopic(parseRequest(requestSchemas.deleteTopic, body).name)
+      return controller.deleteTopic(parseControllerRequest(requestSchemas.deleteTopic, body).name)
     case 'createPartitions':
-      return controller.createPartitions(parseRequest(requestSchemas.createPartitions, body))
+      return controller.createPartitions(
+        parseControllerRequest(requestSchemas.createPartitions, body),
+      )
     case 'alterTopicConfigs':
-      return controller.alterTopicConfigs(parseRequest(requestSchemas.alterTopicConfigs, body))
+      return controller.alterTopicConfigs(
+        parseControllerRequest(requestSchemas.alterTopicConfigs, body),
+      )
     case 'registerBroker':
-      return controller.registerBroker(parseRequest(requestSchemas.registerBroker, body))
+      return controller.registerBroker(parseControllerRequest(requestSchemas.registerBroker, body))
     case 'brokerHeartbeat':
-      return controller.brokerHeartbeat(parseRequest(requestSchemas.brokerHeartbeat, body))
+      return controller.brokerHeartbeat(
+        parseControllerRequest(requestSchemas.brokerHeartbeat, body),
+      )
     case 'alterPartition':
-      return controller.alterPartition(parseRequest(requestSchemas.alterPartition, body))
+      return controller.alterPartition(parseControllerRequest(requestSchemas.alterPartition, body))
   }
 }
 

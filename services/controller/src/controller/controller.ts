@@ -22,6 +22,7 @@ import {
   type MetadataLog,
   type MetadataRecord,
   type MetadataSnapshotStore,
+  parseControllerRequest,
   type RegisterBrokerRequest,
   type RegisterBrokerResult,
   registerBrokerRequestSchema,
@@ -42,7 +43,6 @@ import {
   DEFAULT_SNAPSHOT_INTERVAL_RECORDS,
   type MetadataPage,
 } from './options.ts'
-import { parseRequest } from './requests.ts'
 import { BrokerSessions, DEFAULT_SESSION_TIMEOUT_MS, startSessionChecks } from './sessions.ts'
 import {
   planAlterTopicConfigs,
@@ -194,7 +194,7 @@ export class Controller implements ControllerClient {
   }
 
   async createTopic(request: CreateTopicRequest): Promise<AdminResult> {
-    const command = parseRequest(createTopicRequestSchema, request)
+    const command = parseControllerRequest(createTopicRequestSchema, request)
     return this.#run(async (leadership) => {
       const records = planCreateTopic(this.image, command, globalThis.crypto.randomUUID())
       if (command.validateOnly) return { metadataOffset: this.image.offset }
@@ -216,7 +216,7 @@ export class Controller implements ControllerClient {
   }
 
   async createPartitions(request: CreatePartitionsRequest): Promise<AdminResult> {
-    const command = parseRequest(createPartitionsRequestSchema, request)
+    const command = parseControllerRequest(createPartitionsRequestSchema, request)
     return this.#run(async (leadership) => {
       const records = planCreatePartitions(this.image, command)
       const metadataOffset = await this.#append(leadership, records)
@@ -229,7 +229,7 @@ export class Controller implements ControllerClient {
   }
 
   async alterTopicConfigs(request: AlterTopicConfigsRequest): Promise<AdminResult> {
-    const command = parseRequest(alterTopicConfigsRequestSchema, request)
+    const command = parseControllerRequest(alterTopicConfigsRequestSchema, request)
     return this.#run(async (leadership) => {
       const records = planAlterTopicConfigs(this.image, command)
       if (command.validateOnly || records.length === 0) return { metadataOffset: this.image.offset }
@@ -240,7 +240,7 @@ export class Controller implements ControllerClient {
   }
 
   async registerBroker(request: RegisterBrokerRequest): Promise<RegisterBrokerResult> {
-    const command = parseRequest(registerBrokerRequestSchema, request)
+    const command = parseControllerRequest(registerBrokerRequestSchema, request)
     return this.#run(async (leadership) => {
       const { brokerEpoch, records } = planRegisterBroker(this.image, command)
       const metadataOffset = await this.#append(leadership, records)
@@ -251,7 +251,7 @@ export class Controller implements ControllerClient {
   }
 
   async brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<BrokerHeartbeatResult> {
-    const command = parseRequest(brokerHeartbeatRequestSchema, request)
+    const command = parseControllerRequest(brokerHeartbeatRequestSchema, request)
     return this.#run(async (leadership) => {
       const { fenced, records } = planHeartbeat(this.image, command)
       this.#sessions.touch(command.brokerId, command.brokerEpoch)
@@ -272,7 +272,7 @@ export class Controller implements ControllerClient {
    * replica when it rejoins; nothing when it is the same. Answers the partition as it then is.
    */
   async alterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResult> {
-    const command = parseRequest(alterPartitionRequestSchema, request)
+    const command = parseControllerRequest(alterPartitionRequestSchema, request)
     return this.#run(async (leadership) => {
       const { change } = planAlterPartition(this.image, command)
       let metadataOffset = this.image.offset

@@ -6,6 +6,7 @@ import {
   createTopicRequestSchema,
   ErrorCode,
   type Logger,
+  parseControllerRequest,
   registerBrokerRequestSchema,
   silentLogger,
   TributaryError,
@@ -17,7 +18,6 @@ import { HTTPException } from 'hono/http-exception'
 import { Registry } from 'prom-client'
 import * as z from 'zod'
 import type { Controller } from '../controller/index.ts'
-import { parseRequest } from '../controller/requests.ts'
 import { invalidRequest, statusForCode } from './errors.ts'
 import { controllerMetrics } from './metrics.ts'
 
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): Hono {
   )
 
   app.post('/v1/topics', async (c) => {
-    const request = parseRequest(createTopicRequestSchema, await jsonBody(c))
+    const request = parseControllerRequest(createTopicRequestSchema, await jsonBody(c))
     return c.json(await controller.createTopic(request), 201)
   })
 
@@ -85,34 +85,34 @@ export function createApp(deps: AppDeps): Hono {
   })
 
   app.post('/v1/topics/:name/partitions', async (c) => {
-    const body = parseRequest(partitionsBodySchema, await jsonBody(c))
+    const body = parseControllerRequest(partitionsBodySchema, await jsonBody(c))
     return c.json(await controller.createPartitions({ ...body, name: c.req.param('name') }))
   })
 
   app.post('/v1/topics/:name/configs', async (c) => {
-    const body = parseRequest(configsBodySchema, await jsonBody(c))
+    const body = parseControllerRequest(configsBodySchema, await jsonBody(c))
     return c.json(await controller.alterTopicConfigs({ ...body, name: c.req.param('name') }))
   })
 
   app.post('/v1/brokers', async (c) => {
-    const request = parseRequest(registerBrokerRequestSchema, await jsonBody(c))
+    const request = parseControllerRequest(registerBrokerRequestSchema, await jsonBody(c))
     return c.json(await controller.registerBroker(request))
   })
 
   app.post('/v1/brokers/:id/heartbeat', async (c) => {
-    const brokerId = parseRequest(brokerIdSchema, c.req.param('id'))
-    const body = parseRequest(heartbeatBodySchema, await jsonBody(c))
+    const brokerId = parseControllerRequest(brokerIdSchema, c.req.param('id'))
+    const body = parseControllerRequest(heartbeatBodySchema, await jsonBody(c))
     return c.json(await controller.brokerHeartbeat({ ...body, brokerId }))
   })
 
   app.post('/v1/brokers/:id/alter-partition', async (c) => {
-    const brokerId = parseRequest(brokerIdSchema, c.req.param('id'))
-    const body = parseRequest(alterPartitionBodySchema, await jsonBody(c))
+    const brokerId = parseControllerRequest(brokerIdSchema, c.req.param('id'))
+    const body = parseControllerRequest(alterPartitionBodySchema, await jsonBody(c))
     return c.json(await controller.alterPartition({ ...body, brokerId }))
   })
 
   app.get('/v1/metadata', async (c) => {
-    const query = parseRequest(metadataQuerySchema, c.req.query())
+    const query = parseControllerRequest(metadataQuerySchema, c.req.query())
     const page = await controller.readMetadata(query.from, query.max, query.wait, c.req.raw.signal)
     return c.json(page)
   })
