@@ -4,7 +4,7 @@
  */
 export { getInt64, setInt64 } from './int64.ts'
 export { Reader } from './reader.ts'
-export { readUtf8, utf8Length, writeUtf8 } from './utf8.ts'
+export { readUtf8, readUtf8Strict, utf8Length, writeUtf8 } from './utf8.ts'
 export {
   isInt32,
   sizeOfUnsignedVarint,

@@ -12,10 +12,11 @@ interface Utf8Decoder {
 // Reached through globalThis because core's build compiles against plain ES2023 (no DOM or Node
 // typings), so that nothing host-specific slips into the package; TextDecoder is on every runtime.
 const { TextDecoder: HostTextDecoder } = globalThis as unknown as {
-  TextDecoder: new (label: string, options: { ignoreBOM: boolean }) => Utf8Decoder
+  TextDecoder: new (label: string, options: { ignoreBOM: boolean; fatal?: boolean }) => Utf8Decoder
 }
 // ignoreBOM keeps a leading U+FEFF as a character, so a key decodes to exactly what was encoded.
 const decoder = new HostTextDecoder('utf-8', { ignoreBOM: true })
+const strictDecoder = new HostTextDecoder('utf-8', { ignoreBOM: true, fatal: true })
 
 /** Keys up to this many bytes are tried as ASCII first; longer ones go to TextDecoder at once. */
 const ASCII_FAST_PATH_MAX = 32
@@ -91,4 +92,9 @@ export function readUtf8(source: Uint8Array, start: number, end: number): string
 
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff
+}
+
+/** `source` as UTF-8, throwing a TypeError (the host's) where it is not valid UTF-8. */
+export function readUtf8Strict(source: Uint8Array): string {
+  return strictDecoder.decode(source)
 }

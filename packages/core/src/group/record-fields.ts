@@ -1,4 +1,4 @@
-import { type Reader, utf8Length, type Writer, writeUtf8 } from '../binary/index.ts'
+import { type Reader, readUtf8Strict, utf8Length, type Writer, writeUtf8 } from '../binary/index.ts'
 import { CorruptRecordError } from '../errors/index.ts'
 
 /**
@@ -7,8 +7,6 @@ import { CorruptRecordError } from '../errors/index.ts'
  * writes them in these keys and values (int16 length, then UTF-8), and the error wrapping that
  * names which record failed to decode.
  */
-
-const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** The size of `text` as {@link writeRecordString} writes it (length prefix included). */
 export function recordStringSize(text: string): number {
@@ -29,7 +27,7 @@ export function readRecordString(reader: Reader): string {
   const length = reader.readInt16()
   if (length < 0) throw new CorruptRecordError(`string length ${length}`)
   try {
-    return decoder.decode(reader.readBytes(length))
+    return readUtf8Strict(reader.readBytes(length))
   } catch (error) {
     throw new CorruptRecordError('text is not UTF-8', { cause: error })
   }
